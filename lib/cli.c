@@ -1,0 +1,59 @@
+#include "cli.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "log.h"
+
+#ifndef RV_VERSION
+#define RV_VERSION "unknown"
+#endif
+
+volatile sig_atomic_t rv_stop_signal;
+
+int
+rv_cli_version(void)
+{
+	printf("%s %s (RetroVue/C)\n", rv_progname(), RV_VERSION);
+	return RV_EXIT_OK;
+}
+
+int
+rv_cli_help(const char *usage)
+{
+	fputs(usage, stdout);
+	return RV_EXIT_OK;
+}
+
+int
+rv_cli_usage_error(const char *usage, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "%s: %s\n%s", rv_progname(), msg, usage);
+	return RV_EXIT_USAGE;
+}
+
+static void
+on_stop(int sig)
+{
+	rv_stop_signal = sig;
+}
+
+void
+rv_cli_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}

@@ -1,0 +1,33 @@
+/*
+ * cli — what every program's main() shares: the version line, usage
+ * errors (exit status 2), and clean shutdown on SIGTERM/SIGINT.
+ *
+ * Exit statuses: 0 success, 1 the work failed, 2 usage.
+ */
+#ifndef RV_CLI_H
+#define RV_CLI_H
+
+#include <signal.h>
+#include <stdio.h>
+
+#define RV_EXIT_OK	0
+#define RV_EXIT_FAIL	1
+#define RV_EXIT_USAGE	2
+
+/* Set by the handlers rv_cli_signals() installs. */
+extern volatile sig_atomic_t rv_stop_signal;
+
+/* "rv-xxx 0.1.0 (RetroVue/C)" on stdout; returns RV_EXIT_OK. */
+int	rv_cli_version(void);
+/* Print usage text to stdout (for -h); returns RV_EXIT_OK. */
+int	rv_cli_help(const char *usage);
+/* "prog: message" and the usage text on stderr; returns RV_EXIT_USAGE. */
+int	rv_cli_usage_error(const char *usage, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* SIGTERM/SIGINT set rv_stop_signal (no SA_RESTART, so blocking calls
+ * return EINTR); SIGPIPE is ignored so that a closed reader is an EPIPE
+ * error, not a silent death. */
+void	rv_cli_signals(void);
+
+#endif

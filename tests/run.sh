@@ -1,0 +1,85 @@
+#!/bin/sh
+# Run every test and end with one summary line "N passed, N failed".
+#
+#   tests/run.sh BUILD [ASAN_BUILD]
+#
+# Unit tests are cmocka binaries in BUILD/tests (and again ASAN_BUILD/tests);
+# integration tests are tests/integration/*.sh run with BUILD/bin first in
+# PATH.  Every test speaks TAP ("ok N - …" / "not ok N - …"); a binary or
+# script that exits non-zero without a "not ok" line counts as one failure.
+set -u
+
+build=${1:?usage: tests/run.sh BUILD [ASAN_BUILD]}
+asan=${2:-}
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$(cd "$build" && pwd)
+logs="$build/test-logs"
+mkdir -p "$logs"
+
+passed=0
+failed=0
+failures=""
+
+# run NAME COMMAND...: run one test program, count its TAP lines.
+run() {
+	name=$1
+	shift
+	log="$logs/$(echo "$name" | tr '/ ' '__').log"
+	start=$(date +%s)
+	"$@" >"$log" 2>&1 </dev/null
+	rc=$?
+	secs=$(( $(date +%s) - start ))
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		f=1
+		echo "not ok - $name exited with status $rc" >>"$log"
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -gt 0 ]; then
+		printf 'FAIL %-40s %3d passed %3d failed  %ss\n' "$name" "$p" "$f" "$secs"
+		failures="$failures $log"
+	else
+		printf 'ok   %-40s %3d passed  %ss\n' "$name" "$p" "$secs"
+	fi
+}
+
+export CMOCKA_MESSAGE_OUTPUT=TAP
+for t in "$build"/tests/test_*; do
+	[ -x "$t" ] || continue
+	run "unit/${t##*/}" "$t"
+done
+if [ -n "$asan" ]; then
+	asan=$(cd "$asan" && pwd)
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	for t in "$asan"/tests/test_*; do
+		[ -x "$t" ] || continue
+		run "asan/${t##*/}" "$t"
+	done
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+fi
+unset CMOCKA_MESSAGE_OUTPUT
+
+PATH="$build/bin:$PATH"
+RV_TOP=$top
+RV_BUILD=$build
+export PATH RV_TOP RV_BUILD
+for t in "$top"/tests/integration/*.sh; do
+	[ -f "$t" ] || continue
+	run "integration/${t##*/}" sh "$t"
+done
+
+# The fuzz targets that `make check` built, for a short bounded run each.
+if [ -d "$build/fuzz" ]; then
+	run "fuzz (${RV_FUZZ_SECONDS:-10}s each)" \
+	    sh "$top/tests/fuzz/run.sh" "$build/fuzz" "${RV_FUZZ_SECONDS:-10}"
+fi
+
+for log in $failures; do
+	echo "---- $log"
+	grep -v '^ok ' "$log" | tail -n 40
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
