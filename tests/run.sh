@@ -16,6 +16,10 @@ build=$(cd "$build" && pwd)
 logs="$build/test-logs"
 mkdir -p "$logs"
 
+# Tests that need the source tree (media generators, reference files)
+# find it through RV_TOP.
+RV_TOP=$top
+export RV_TOP
 passed=0
 failed=0
 failures=""
@@ -63,9 +67,8 @@ fi
 unset CMOCKA_MESSAGE_OUTPUT
 
 PATH="$build/bin:$PATH"
-RV_TOP=$top
 RV_BUILD=$build
-export PATH RV_TOP RV_BUILD
+export PATH RV_BUILD
 for t in "$top"/tests/integration/*.sh; do
 	[ -f "$t" ] || continue
 	run "integration/${t##*/}" sh "$t"
