@@ -3,7 +3,7 @@
 #   make            build librv.a and every program into $(B)/
 #   make check      install missing Debian packages, build, run every test
 #   make fuzz       build the libFuzzer targets with clang and run each
-#   make install    PREFIX=/usr/local DESTDIR= (SYSTEMD=1 also installs units)
+#   make install    PREFIX=/usr/local DESTDIR=
 #   make demo       the quick start
 
 VERSION   = 0.1.0
@@ -110,7 +110,7 @@ uninstall:
 	for p in $(PROGS) $(SCRIPT_BINS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
 	for p in $(MAN_PAGES); do s=$${p##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${p##*/}; done
 
-demo: deps
+demo:
 	@echo "make demo: not implemented yet (issue 'rv-channel supervisor, systemd units, quick start')."
 	@echo "When it lands it will: install missing packages, build, generate a small demo"
 	@echo "library with ffmpeg, catalog it, install three demo channels, extend the horizon,"

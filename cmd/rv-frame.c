@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +121,8 @@ pack(FILE *in, const char *name)
 		lineno++;
 		if (strspn(buf, " \t\r\n") == (size_t)n)
 			continue;
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			buf[--n] = 0;
 		line = json_loadb(buf, (size_t)n, JSON_REJECT_DUPLICATES,
 		    &jerr);
 		if (line == NULL) {
@@ -253,6 +256,8 @@ main(int argc, char *argv[])
 
 	rv_log_init(argv[0]);
 	rv_cli_signals();
+	/* Like cat(1): `rv-frame dump | head` ends quietly when head does. */
+	signal(SIGPIPE, SIG_DFL);
 	if ((status = options(argc, argv, "+xhv", &full)) >= 0)
 		return status;
 	argc -= optind;

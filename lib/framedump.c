@@ -160,6 +160,11 @@ rv_frame_from_line(const json_t *line, struct rv_frame *f,
 	if (payload != NULL && hex != NULL)
 		return rv_errf(err, "give \"json\" or \"hex\", not both");
 	f->type = (unsigned char)type[0];
+	if (payload != NULL && !rv_frame_type_is_json(f->type))
+		return rv_errf(err, "'%c' frames carry bytes: give \"hex\", "
+		    "not \"json\"", f->type);
+	if (payload != NULL && !json_is_object(payload))
+		return rv_errf(err, "\"json\" must be an object");
 	if (payload != NULL) {
 		text = rv_json_canonical(payload);
 		if (text == NULL)
@@ -182,9 +187,10 @@ rv_frame_from_line(const json_t *line, struct rv_frame *f,
 		return -1;
 	f->cap = f->len + 1;
 	if (len >= 0 && (size_t)len != f->len) {
+		rv_errf(err, "\"len\" is %lld but \"hex\" holds %zu bytes",
+		    (long long)len, f->len);
 		rv_frame_free(f);
-		return rv_errf(err, "\"len\" is %lld but \"hex\" holds %zu "
-		    "bytes", (long long)len, f->len);
+		return -1;
 	}
 	return 0;
 }

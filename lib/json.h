@@ -13,7 +13,11 @@
 
 #include "log.h"
 
-#define RV_JSON_CANONICAL	(JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(17))
+/* 15 significant digits: every decimal of up to 15 digits survives
+ * text -> double -> text unchanged (0.1 stays "0.1"), so re-encoding
+ * canonical text is the identity. */
+#define RV_JSON_CANONICAL	(JSON_COMPACT | JSON_SORT_KEYS | \
+				 JSON_REAL_PRECISION(15))
 
 /* Canonical text of j; the caller frees it.  NULL only on allocation
  * failure. */

@@ -179,9 +179,12 @@ bad_lines_are_refused_with_a_reason(void **state)
 		{ "{\"type\":\"P\",\"json\":{},\"hex\":\"00\"}", "not both" },
 		{ "{\"type\":\"T\",\"hex\":\"0\"}", "odd number" },
 		{ "{\"type\":\"T\",\"hex\":\"zz\"}", "non-hex" },
-		{ "{\"type\":\"T\",\"len\":3,\"hex\":\"00\"}", "\"len\" is 3" },
+		{ "{\"type\":\"T\",\"len\":3,\"hex\":\"00\"}",
+		  "\"len\" is 3 but \"hex\" holds 1 bytes" },
 		{ "{\"type\":\"T\",\"hex\":\"00\",\"extra\":1}", "unknown key" },
 		{ "{\"type\":7,\"json\":{}}", "not a string" },
+		{ "{\"type\":\"P\",\"json\":[1,2]}", "must be an object" },
+		{ "{\"type\":\"T\",\"json\":{}}", "carry bytes" },
 	};
 	struct rv_frame f;
 	struct rv_err err;

@@ -30,6 +30,23 @@ canonical_encoding_sorts_keys_at_every_depth(void **state)
 }
 
 static void
+canonical_reals_keep_short_decimals_and_are_idempotent(void **state)
+{
+	json_t *a = json_loads("{\"gain_db\":0.1,\"x\":-3.25}", 0, NULL), *b;
+	char *sa = rv_json_canonical(a), *sb;
+
+	(void)state;
+	assert_string_equal(sa, "{\"gain_db\":0.1,\"x\":-3.25}");
+	b = json_loads(sa, 0, NULL);
+	sb = rv_json_canonical(b);
+	assert_string_equal(sa, sb);
+	free(sa);
+	free(sb);
+	json_decref(a);
+	json_decref(b);
+}
+
+static void
 getters_name_the_missing_or_mistyped_key(void **state)
 {
 	json_t *o = json_pack("{s:i, s:s, s:n}", "n", 42, "s", "str", "z");
@@ -74,6 +91,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(canonical_encoding_sorts_keys_at_every_depth),
+		cmocka_unit_test(canonical_reals_keep_short_decimals_and_are_idempotent),
 		cmocka_unit_test(getters_name_the_missing_or_mistyped_key),
 		cmocka_unit_test(optional_getters_leave_value_when_absent_or_null),
 	};
