@@ -33,6 +33,11 @@ static const char *const sql[S_COUNT] = {
 	" duration_ms = excluded.duration_ms, path = excluded.path,"
 	" size = excluded.size, mtime_ns = excluded.mtime_ns,"
 	" source_name = excluded.source_name,"
+	/* A file that changed is measured again. */
+	" loudness_lufs = CASE WHEN size IS excluded.size AND mtime_ns IS"
+	"  excluded.mtime_ns THEN loudness_lufs END,"
+	" gain_db = CASE WHEN size IS excluded.size AND mtime_ns IS"
+	"  excluded.mtime_ns THEN gain_db END,"
 	" plex_rating_key = excluded.plex_rating_key,"
 	" updated_ms = excluded.updated_ms",
 	[S_STREAMS] =

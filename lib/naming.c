@@ -205,9 +205,8 @@ split_year(const char *in, char *name, size_t cap, int *year)
 	trim(name);
 }
 
-/* A season folder: "Season 01", "Season 1", "S01", "Specials". */
-static int
-season_folder(const char *s, int *season)
+int
+rv_name_season_folder(const char *s, int *season)
 {
 	int n;
 
@@ -294,7 +293,7 @@ rv_name_parse(const char *relpath, struct rv_name *out)
 	/* The folder that names the series: above a season folder, else the
 	 * file's own folder. */
 	series_folder = n >= 2 ? n - 2 : -1;
-	if (n >= 2 && season_folder(parts[n - 2], &season)) {
+	if (n >= 2 && rv_name_season_folder(parts[n - 2], &season)) {
 		folder_season = season;
 		series_folder = n >= 3 ? n - 3 : -1;
 	}

@@ -27,6 +27,10 @@ struct rv_name {
  * read comes back RV_NAME_UNKNOWN with the file's base name as title. */
 void	rv_name_parse(const char *relpath, struct rv_name *out);
 
+/* A season folder ("Season 01", "Season 1", "S01", "Specials" = 0):
+ * 1 with *season set, else 0. */
+int	rv_name_season_folder(const char *folder, int *season);
+
 /* The asset kind a folder name implies ("Commercials" → "commercial",
  * "Station IDs" → "station_id", "Movies" → "movie"), or NULL. */
 const char *rv_name_folder_kind(const char *folder);
