@@ -268,8 +268,8 @@ rv_catalog_resolve(sqlite3 *db, const char *name, char id[RV_ASSET_ID],
 	static const char *const queries[] = {
 		"SELECT id FROM assets WHERE id = ?1",
 		"SELECT asset_id FROM aliases WHERE alias = ?1",
-		"SELECT id FROM assets WHERE path = ?1"
-		    " ORDER BY source = 'folder' DESC, id LIMIT 1",
+		("SELECT id FROM assets WHERE path = ?1"
+		    " ORDER BY source = 'folder' DESC, id LIMIT 1"),
 	};
 	sqlite3_stmt *st;
 	size_t i;
