@@ -22,7 +22,8 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
-WARN      = -Wall -Wextra
+# make check builds with WERROR=1: a warning fails the check.
+WARN      = -Wall -Wextra $(if $(WERROR),-Werror)
 CFLAGS   ?= -O2 -g
 SANITIZE  = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 SANFLAGS  = $(if $(SAN),$(SANITIZE))
@@ -75,9 +76,9 @@ deps:
 # The README's test command.  Everything is built from scratch in the
 # sub-makes so that the packages `deps` installs are seen by pkg-config.
 check: deps
-	$(MAKE) all unit
-	$(MAKE) B=$(B)/asan SAN=1 all unit
-	$(MAKE) fuzz-build
+	$(MAKE) WERROR=1 all unit
+	$(MAKE) WERROR=1 B=$(B)/asan SAN=1 all unit
+	$(MAKE) WERROR=1 fuzz-build
 	sh tests/run.sh $(B) $(B)/asan
 
 # libFuzzer targets: the library is rebuilt with clang and instrumented.
@@ -85,7 +86,7 @@ FUZZ_B = $(B)/fuzz
 fuzz-build: $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_B)/%)
 
 $(FUZZ_B)/librv.a: $(LIB_SRC)
-	$(MAKE) B=$(FUZZ_B) CC=clang CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_B)/librv.a
+	$(MAKE) B=$(FUZZ_B) CC=clang WERROR=$(WERROR) CFLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" $(FUZZ_B)/librv.a
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/librv.a
 	clang -std=c11 $(WARN) -O1 -g -D_GNU_SOURCE -Ilib $(PKG_CFLAGS) \
