@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "config.h"
 #include "log.h"
 
 #ifndef RV_VERSION
@@ -36,6 +37,25 @@ rv_cli_usage_error(const char *usage, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s: %s\n%s", rv_progname(), msg, usage);
 	return RV_EXIT_USAGE;
+}
+
+int
+rv_cli_config(const char *path, struct rv_config *cfg)
+{
+	struct rv_err err;
+
+	if (rv_config_load(path, cfg, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		return -1;
+	}
+	if (rv_log_level() == RV_NORMAL)
+		rv_log_set_level(cfg->log.level);
+	if (rv_log_level() >= RV_INFO) {
+		fprintf(stderr, "%s: configuration from %s:\n", rv_progname(),
+		    cfg->source[0] ? cfg->source : "defaults (no file)");
+		rv_config_dump(cfg, stderr);
+	}
+	return 0;
 }
 
 static void

@@ -25,6 +25,13 @@ int	rv_cli_help(const char *usage);
 int	rv_cli_usage_error(const char *usage, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+struct rv_config;
+
+/* Load the configuration (-C FILE or the lookup of retrovue.yaml(5)),
+ * print why on failure, take log.level from it unless -v was given, and
+ * with -v print the effective configuration to stderr.  0 or -1. */
+int	rv_cli_config(const char *path, struct rv_config *cfg);
+
 /* SIGTERM/SIGINT set rv_stop_signal (no SA_RESTART, so blocking calls
  * return EINTR); SIGPIPE is ignored so that a closed reader is an EPIPE
  * error, not a silent death. */
