@@ -24,7 +24,8 @@ rvdb=$work/retrovue.db
 make -s -C "$top" all
 
 rm -f "$plex" "$plex-wal" "$plex-shm"
-sqlite3 "$plex" <"$top/bench/gen-plexdb.sql" >/dev/null
+cat "$top/tests/plex/schema.sql" "$top/bench/gen-plexdb.sql" |
+    sqlite3 "$plex" >/dev/null
 playable=$(sqlite3 "$plex" "SELECT count(DISTINCT m.id) FROM metadata_items m
   JOIN media_items mi ON mi.metadata_item_id = m.id AND mi.deleted_at IS NULL
   JOIN media_parts mp ON mp.media_item_id = mi.id AND mp.deleted_at IS NULL

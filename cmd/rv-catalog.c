@@ -29,6 +29,7 @@ static const char usage[] =
     "usage: rv-catalog [-C FILE] [-v] COMMAND [ARGS]\n"
     "  scan [--full] [-j N] DIR...        index folders of media\n"
     "  import-plex PLEXDB [--map FROM=TO]...  import a Plex library\n"
+    "  probe [-j N]                       probe imported files (chapters)\n"
     "  loudness [--target LUFS] [-j N]    measure EBU R128 loudness\n"
     "  list [--kind K] [--state S] [--json] [TEXT]\n"
     "  show [--json] ID|ALIAS|PATH\n"
@@ -205,6 +206,36 @@ out:
 		rv_plex_map_free(&maps[i]);
 	free(maps);
 	return rc;
+}
+
+static int
+cmd_probe(const struct opts *o, int argc, char **argv)
+{
+	struct rv_scan_opts so = { 0 };
+	struct rv_scan_stats st;
+	struct rv_config cfg;
+	struct rv_err err;
+	sqlite3 *db;
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		return rv_cli_usage_error(usage, "probe takes no arguments");
+	if (open_db(o, &cfg, &db) < 0)
+		return RV_EXIT_FAIL;
+	so.jobs = o->jobs >= 0 ? o->jobs : cfg.catalog.jobs;
+	so.now_ms = rv_wall_now();
+	so.stop = &rv_stop_signal;
+	rc = rv_scan_probe_imported(db, &so, warn_line, NULL, &st, &err);
+	if (rc < 0)
+		rv_warnx("%s", err.msg);
+	else
+		printf("%lld imported files: %lld probed, %lld unchanged, "
+		    "%lld failed\n", (long long)st.files,
+		    (long long)st.changed, (long long)st.unchanged,
+		    (long long)st.failed);
+	rv_db_close(db);
+	return rc < 0 || rv_stop_signal ? RV_EXIT_FAIL : RV_EXIT_OK;
 }
 
 static int
@@ -608,6 +639,7 @@ static const struct {
 } commands[] = {
 	{ "scan", cmd_scan },
 	{ "import-plex", cmd_import_plex },
+	{ "probe", cmd_probe },
 	{ "loudness", cmd_loudness },
 	{ "list", cmd_list },
 	{ "show", cmd_show },

@@ -11,7 +11,7 @@
 #include "naming.h"
 
 enum {
-	S_UPSERT, S_STREAMS, S_DEL_GENRES, S_ADD_GENRE, S_DEL_COLLS,
+	S_UPSERT, S_PROBED, S_STREAMS, S_DEL_GENRES, S_ADD_GENRE, S_DEL_COLLS,
 	S_ADD_COLL, S_COLL_ID, S_ADD_MEMBER, S_DEL_CHAPTERS, S_ADD_CHAPTER,
 	S_DEL_MARKERS, S_ADD_MARKER, S_COUNT
 };
@@ -25,21 +25,41 @@ static const char *const sql[S_COUNT] = {
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	" ?15, ?16, ?17, ?18, ?19, ?20, ?20)"
 	" ON CONFLICT (id) DO UPDATE SET kind = excluded.kind,"
-	" state = excluded.state, fail_reason = excluded.fail_reason,"
+	/* An import that did not probe (?21 = 0) keeps what probing found:
+	 * a failed probe's verdict and the file's own duration. */
+	" state = CASE WHEN ?21 = 0 AND probed_ms IS NOT NULL AND"
+	"  state = 'failed' AND excluded.state = 'ready' THEN state"
+	"  ELSE excluded.state END,"
+	" fail_reason = CASE WHEN ?21 = 0 AND probed_ms IS NOT NULL AND"
+	"  state = 'failed' AND excluded.state = 'ready' THEN fail_reason"
+	"  ELSE excluded.fail_reason END,"
+	" duration_ms = CASE WHEN ?21 = 0 AND probed_ms IS NOT NULL AND"
+	"  duration_ms > 0 THEN duration_ms ELSE excluded.duration_ms END,"
 	" title = excluded.title, series_title = excluded.series_title,"
 	" series_year = excluded.series_year, season = excluded.season,"
 	" episode = excluded.episode, year = excluded.year,"
 	" rating = excluded.rating, description = excluded.description,"
-	" duration_ms = excluded.duration_ms, path = excluded.path,"
-	" size = excluded.size, mtime_ns = excluded.mtime_ns,"
+	" path = excluded.path,"
+	/* Who does not know the file's size and time leaves them be. */
+	" size = coalesce(excluded.size, size),"
+	" mtime_ns = coalesce(excluded.mtime_ns, mtime_ns),"
 	" source_name = excluded.source_name,"
 	/* A file that changed is measured again. */
-	" loudness_lufs = CASE WHEN size IS excluded.size AND mtime_ns IS"
-	"  excluded.mtime_ns THEN loudness_lufs END,"
-	" gain_db = CASE WHEN size IS excluded.size AND mtime_ns IS"
-	"  excluded.mtime_ns THEN gain_db END,"
+	" loudness_lufs = CASE WHEN excluded.size IS NULL OR (size IS"
+	"  excluded.size AND mtime_ns IS excluded.mtime_ns) THEN loudness_lufs"
+	"  END,"
+	" gain_db = CASE WHEN excluded.size IS NULL OR (size IS excluded.size"
+	"  AND mtime_ns IS excluded.mtime_ns) THEN gain_db END,"
 	" plex_rating_key = excluded.plex_rating_key,"
 	" updated_ms = excluded.updated_ms",
+	[S_PROBED] =
+	"UPDATE assets SET state = ?2, fail_reason = ?3,"
+	" duration_ms = CASE WHEN ?2 = 'ready' THEN ?4 ELSE duration_ms END,"
+	" loudness_lufs = CASE WHEN size IS ?5 AND mtime_ns IS ?6"
+	"  THEN loudness_lufs END,"
+	" gain_db = CASE WHEN size IS ?5 AND mtime_ns IS ?6 THEN gain_db END,"
+	" size = coalesce(?5, size), mtime_ns = coalesce(?6, mtime_ns),"
+	" probed_ms = ?7, updated_ms = ?7 WHERE id = ?1",
 	[S_STREAMS] =
 	"UPDATE assets SET container = ?2, video_codec = ?3, width = ?4,"
 	" height = ?5, fps_num = ?6, fps_den = ?7, field_order = ?8,"
@@ -319,6 +339,7 @@ rv_catalog_put(struct rv_catalog_writer *w, const struct rv_asset_in *a,
 	bind_text(st, 18, a->source_name);
 	bind_int(st, 19, a->plex_rating_key, 0);
 	sqlite3_bind_int64(st, 20, now_ms);
+	sqlite3_bind_int(st, 21, a->probe != NULL);
 	if (run(w, S_UPSERT, id, err) < 0)
 		return rv_errctx(err, "%s", a->path);
 	if (a->probe != NULL && put_streams(w, id, a->probe, now_ms, err) < 0)
@@ -328,6 +349,26 @@ rv_catalog_put(struct rv_catalog_writer *w, const struct rv_asset_in *a,
 	if (a->markers != NULL && put_markers(w, id, a, err) < 0)
 		return -1;
 	return 0;
+}
+
+int
+rv_catalog_put_probe(struct rv_catalog_writer *w, const char *id,
+    int64_t size, int64_t mtime_ns, const struct rv_probe *p,
+    const char *reason, int64_t now_ms, struct rv_err *err)
+{
+	sqlite3_stmt *st = w->st[S_PROBED];
+	int ok = p != NULL && reason == NULL;
+
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ok ? "ready" : "failed", -1, SQLITE_STATIC);
+	bind_text(st, 3, ok ? NULL : reason ? reason : "probe failed");
+	sqlite3_bind_int64(st, 4, ok ? p->duration_ms : 0);
+	bind_int(st, 5, size, -1);
+	bind_int(st, 6, mtime_ns, -1);
+	sqlite3_bind_int64(st, 7, now_ms);
+	if (run(w, S_PROBED, id, err) < 0)
+		return -1;
+	return ok ? put_streams(w, id, p, now_ms, err) : 0;
 }
 
 int

@@ -73,6 +73,14 @@ int	rv_catalog_put(struct rv_catalog_writer *w, const struct rv_asset_in *a,
 void	rv_catalog_asset_id(const char *source, const char *key,
 	    char id[RV_ASSET_ID]);
 
+/* Record what probing an existing asset's file found (an imported asset
+ * that was never probed, or whose file changed): p with its streams and
+ * chapters, or reason when the file is gone or unreadable ('failed' —
+ * kept by later imports until a probe succeeds). */
+int	rv_catalog_put_probe(struct rv_catalog_writer *w, const char *id,
+	    int64_t size, int64_t mtime_ns, const struct rv_probe *p,
+	    const char *reason, int64_t now_ms, struct rv_err *err);
+
 /* Mark an asset missing (its file is gone); it is never scheduled. */
 int	rv_catalog_mark_missing(sqlite3 *db, const char *id, int64_t now_ms,
 	    struct rv_err *err);

@@ -30,6 +30,7 @@ struct layer {
 };
 
 struct job {
+	char		*imported;	/* id of an imported asset to probe */
 	char		*path;		/* absolute */
 	char		*rel;		/* below the root */
 	int		 root;
@@ -387,6 +388,7 @@ derive(struct scan *s, struct job *j)
 static void
 job_free(struct job *j)
 {
+	free(j->imported);
 	free(j->path);
 	free(j->rel);
 	free(j->kind);
@@ -541,8 +543,19 @@ store(struct scan *s, struct rv_catalog_writer *w, struct job *j,
 {
 	struct rv_asset_in a;
 	char id[RV_ASSET_ID];
-	const char *slash, *root = s->roots[j->root];
+	const char *slash, *root = j->imported ? "" : s->roots[j->root];
 
+	if (j->imported != NULL) {
+		if (!j->ok) {
+			warnf(s, "%s", j->reason);
+			s->st->failed++;
+		} else {
+			s->st->changed++;
+		}
+		return rv_catalog_put_probe(w, j->imported, j->size,
+		    j->mtime_ns, j->ok ? &j->probe : NULL, j->ok ? NULL :
+		    j->reason, now_ms, err);
+	}
 	memset(&a, 0, sizeof(a));
 	slash = strrchr(root, '/');
 	a.source = "folder";
@@ -766,6 +779,96 @@ rv_scan(sqlite3 *db, char *const *roots, int nroots,
 	if (rc == 0)
 		rc = rebuild_aliases(db, warn, arg, st, err);
 	free(root_files);
+	scan_free(&s);
+	return rc;
+}
+
+/* An imported asset to look at: its file is gone (recorded at once), or
+ * it was never probed or has changed (queued for a probe). */
+static int
+imported(struct scan *s, struct rv_catalog_writer *w, sqlite3_stmt *row,
+    int64_t now_ms, struct rv_err *err)
+{
+	const char *id = (const char *)sqlite3_column_text(row, 0);
+	const char *path = (const char *)sqlite3_column_text(row, 1);
+	int64_t mtime_ns;
+	struct stat sb;
+	struct job *j;
+	char why[RV_ERR_MAX];
+	void *p;
+
+	s->st->files++;
+	if (stat(path, &sb) < 0) {
+		s->st->failed++;
+		if (sqlite3_column_int(row, 4))	/* said so already */
+			return 0;
+		snprintf(why, sizeof(why), "%s: %s", path, strerror(errno));
+		warnf(s, "%s", why);
+		return rv_catalog_put_probe(w, id, -1, -1, NULL, why, now_ms,
+		    err);
+	}
+	mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+	if (sqlite3_column_int(row, 5) && sqlite3_column_int64(row, 2) ==
+	    sb.st_size && sqlite3_column_int64(row, 3) == mtime_ns) {
+		s->st->unchanged++;
+		return 0;
+	}
+	if (s->njobs == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		if ((p = reallocarray(s->jobs, s->cap, sizeof(*s->jobs))) == NULL)
+			return rv_errf(err, "out of memory");
+		s->jobs = p;
+	}
+	j = &s->jobs[s->njobs++];
+	memset(j, 0, sizeof(*j));
+	j->imported = strdup(id);
+	j->path = strdup(path);
+	j->size = sb.st_size;
+	j->mtime_ns = mtime_ns;
+	if (j->imported == NULL || j->path == NULL)
+		return rv_errf(err, "out of memory");
+	return 0;
+}
+
+int
+rv_scan_probe_imported(sqlite3 *db, const struct rv_scan_opts *o,
+    rv_catalog_warn_fn *warn, void *arg, struct rv_scan_stats *st,
+    struct rv_err *err)
+{
+	struct rv_catalog_writer *w = NULL;
+	sqlite3_stmt *row = NULL;
+	struct scan s;
+	int rc;
+
+	memset(st, 0, sizeof(*st));
+	memset(&s, 0, sizeof(s));
+	s.db = db;
+	s.warn = warn;
+	s.arg = arg;
+	s.st = st;
+	s.stop = o->stop;
+	pthread_mutex_init(&s.mu, NULL);
+	pthread_cond_init(&s.cv, NULL);
+	rc = rv_catalog_writer_open(db, &w, err);
+	if (rc == 0)
+		rc = rv_db_prepare(db, "SELECT id, path, coalesce(size, -1),"
+		    " coalesce(mtime_ns, -1),"
+		    " state = 'failed',"
+		    " state = 'ready' AND probed_ms IS NOT NULL FROM assets"
+		    " WHERE source <> 'folder' AND state IN ('ready', 'failed')"
+		    " ORDER BY path", &row, err);
+	if (rc == 0)
+		rc = rv_db_begin(db, err);
+	while (rc == 0 && sqlite3_step(row) == SQLITE_ROW)
+		rc = imported(&s, w, row, o->now_ms, err);
+	sqlite3_finalize(row);
+	if (rc == 0)
+		rc = rv_db_commit(db, err);
+	else
+		rv_db_rollback(db);
+	rv_catalog_writer_close(w);
+	if (rc == 0)
+		rc = probe_all(&s, o->jobs, o->now_ms, err);
 	scan_free(&s);
 	return rc;
 }

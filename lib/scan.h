@@ -38,6 +38,14 @@ int	rv_scan(sqlite3 *db, char *const *roots, int nroots,
 	    const struct rv_scan_opts *o, rv_catalog_warn_fn *warn, void *arg,
 	    struct rv_scan_stats *st, struct rv_err *err);
 
+/* Probe the files of imported (Plex) assets that were never probed or
+ * whose size or time changed, recording streams and chapters; a file that
+ * is gone or unreadable makes its asset 'failed' until a probe succeeds.
+ * st: files looked at, changed (probed fine), unchanged, failed. */
+int	rv_scan_probe_imported(sqlite3 *db, const struct rv_scan_opts *o,
+	    rv_catalog_warn_fn *warn, void *arg, struct rv_scan_stats *st,
+	    struct rv_err *err);
+
 /* Whether a file name has a media extension we scan. */
 int	rv_scan_is_media(const char *name);
 
