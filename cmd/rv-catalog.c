@@ -57,7 +57,8 @@ static void
 yml_warn(void *arg, const struct yml_node *key, const char *msg)
 {
 	(void)arg;
-	rv_warnx("%s:%d:%d: %s", key->file, key->line, key->col, msg);
+	(void)key;	/* msg already says where */
+	rv_warnx("%s", msg);
 }
 
 static int
@@ -314,9 +315,10 @@ cmd_list(const struct opts *o, int argc, char **argv)
 		int64_t dur = sqlite3_column_int64(st, 8);
 
 		if (o->json) {
-			json_t *j = json_pack("{s:s, s:s, s:s, s:s*, s:o, s:o,"
+			json_t *j = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o,"
 			    " s:s, s:o, s:I, s:s}", "id", id, "kind", kind,
-			    "state", state, "series_title", series, "season",
+			    "state", state, "series_title", series ?
+			    json_string(series) : json_null(), "season",
 			    season >= 0 ? json_integer(season) : json_null(),
 			    "episode", episode >= 0 ? json_integer(episode) :
 			    json_null(), "title", title, "year", year ?
@@ -606,10 +608,11 @@ cmd_match(const struct opts *o, int argc, char **argv)
 
 		total += a->duration_ms;
 		if (o->json)
-			print_json(json_pack("{s:I, s:s, s:s, s:s*, s:o, s:o,"
+			print_json(json_pack("{s:I, s:s, s:s, s:o, s:o, s:o,"
 			    " s:s, s:o, s:I}", "order", (json_int_t)i + 1, "id",
 			    a->id, "kind", a->kind, "series_title",
-			    a->series_title, "season", a->season >= 0 ?
+			    a->series_title ? json_string(a->series_title) :
+			    json_null(), "season", a->season >= 0 ?
 			    json_integer(a->season) : json_null(), "episode",
 			    a->episode >= 0 ? json_integer(a->episode) :
 			    json_null(), "title", a->title, "year", a->year ?
@@ -622,7 +625,8 @@ cmd_match(const struct opts *o, int argc, char **argv)
 			    a->year, lb, sizeof(lb)));
 	}
 	if (!o->json)
-		printf("%zu assets, %s\n", n, hms(total, hb, sizeof(hb)));
+		printf("%zu asset%s, %s\n", n, n == 1 ? "" : "s",
+		    hms(total, hb, sizeof(hb)));
 	rc = RV_EXIT_OK;
 out:
 	free(sel);

@@ -78,8 +78,10 @@ add_years(struct show **v, size_t n, rv_catalog_warn_fn *warn, void *arg)
 		if (v[k]->year != 0)
 			snprintf(v[k]->slug, SLUG_MAX, "%.100s_%d", base,
 			    v[k]->year);
-		say(warn, arg, "shows share the alias slug '%s': '%s' (%d) "
-		    "gets asset.%s", base, v[k]->title, v[k]->year, v[k]->slug);
+		if (v[k]->year != 0)
+			say(warn, arg, "shows share the alias slug '%s': '%s' "
+			    "(%d) gets asset.%s", base, v[k]->title, v[k]->year,
+			    v[k]->slug);
 	}
 }
 
@@ -89,9 +91,10 @@ drop_slugs(struct show **v, size_t n, rv_catalog_warn_fn *warn, void *arg)
 	size_t k;
 
 	for (k = 0; k < n; k++)
-		say(warn, arg, "'%s' (%d) cannot be told apart from another "
-		    "show by its year: its episodes get no asset.%s alias",
-		    v[k]->title, v[k]->year, v[k]->slug);
+		say(warn, arg, "'%s'%s cannot be told apart from another show "
+		    "by its year: its episodes get no asset.%s alias",
+		    v[k]->title, v[k]->year ? " (year given)" : " (no year)",
+		    v[k]->slug);
 	for (k = 0; k < n; k++)
 		v[k]->slug[0] = 0;
 }
@@ -148,6 +151,7 @@ struct episodes {
 static const char episodes_sql[] =
     "SELECT id, series_title, coalesce(series_year, 0), season, episode"
     " FROM assets WHERE kind = 'episode' AND series_title IS NOT NULL"
+    " AND state <> 'missing'"
     " AND season IS NOT NULL AND episode IS NOT NULL"
     " ORDER BY series_title COLLATE NOCASE, series_title,"
     " coalesce(series_year, 0), season, episode, state <> 'ready', id";

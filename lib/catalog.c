@@ -45,11 +45,12 @@ static const char *const sql[S_COUNT] = {
 	" mtime_ns = coalesce(excluded.mtime_ns, mtime_ns),"
 	" source_name = excluded.source_name,"
 	/* A file that changed is measured again. */
-	" loudness_lufs = CASE WHEN excluded.size IS NULL OR (size IS"
-	"  excluded.size AND mtime_ns IS excluded.mtime_ns) THEN loudness_lufs"
-	"  END,"
-	" gain_db = CASE WHEN excluded.size IS NULL OR (size IS excluded.size"
-	"  AND mtime_ns IS excluded.mtime_ns) THEN gain_db END,"
+	" loudness_lufs = CASE WHEN (excluded.size IS NULL OR size IS"
+	"  excluded.size) AND (excluded.mtime_ns IS NULL OR mtime_ns IS"
+	"  excluded.mtime_ns) THEN loudness_lufs END,"
+	" gain_db = CASE WHEN (excluded.size IS NULL OR size IS excluded.size)"
+	"  AND (excluded.mtime_ns IS NULL OR mtime_ns IS excluded.mtime_ns)"
+	"  THEN gain_db END,"
 	" plex_rating_key = excluded.plex_rating_key,"
 	" updated_ms = excluded.updated_ms",
 	[S_PROBED] =
@@ -64,8 +65,8 @@ static const char *const sql[S_COUNT] = {
 	"UPDATE assets SET container = ?2, video_codec = ?3, width = ?4,"
 	" height = ?5, fps_num = ?6, fps_den = ?7, field_order = ?8,"
 	" sar_num = ?9, sar_den = ?10, audio_codec = ?11,"
-	" audio_channels = ?12, audio_rate = ?13, probed_ms = ?14"
-	" WHERE id = ?1",
+	" audio_channels = ?12, audio_rate = ?13, probed_ms = ?14,"
+	" dar_num = ?15, dar_den = ?16 WHERE id = ?1",
 	[S_DEL_GENRES] = "DELETE FROM asset_genres WHERE asset_id = ?1",
 	[S_ADD_GENRE] = "INSERT INTO asset_genres (asset_id, genre)"
 	" VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -187,6 +188,19 @@ put_streams(struct rv_catalog_writer *w, const char *id,
 			bind_text(st, 8, p->field_order);
 		sqlite3_bind_int(st, 9, p->sar_num);
 		sqlite3_bind_int(st, 10, p->sar_den);
+		if (p->width > 0 && p->height > 0) {
+			int64_t num = (int64_t)p->width * p->sar_num;
+			int64_t den = (int64_t)p->height * p->sar_den;
+			int64_t a = num, b = den, r;
+
+			while (b != 0) {
+				r = a % b;
+				a = b;
+				b = r;
+			}
+			sqlite3_bind_int64(st, 15, num / a);
+			sqlite3_bind_int64(st, 16, den / a);
+		}
 	}
 	if (p->has_audio) {
 		bind_text(st, 11, p->audio_codec);
@@ -403,6 +417,31 @@ rv_catalog_find(const struct rv_catalog *c, const char *id)
 	return bsearch(id, c->assets, c->n, sizeof(*c->assets), by_id);
 }
 
+static int
+by_alias(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct rv_cat_alias *)elem)->alias);
+}
+
+const struct rv_cat_asset *
+rv_catalog_lookup(const struct rv_catalog *c, const char *name)
+{
+	const struct rv_cat_asset *a = rv_catalog_find(c, name);
+	const struct rv_cat_alias *al;
+	size_t i;
+
+	if (a != NULL)
+		return a;
+	al = bsearch(name, c->aliases, c->naliases, sizeof(*c->aliases),
+	    by_alias);
+	if (al != NULL)
+		return al->asset;
+	for (i = 0; i < c->n; i++)
+		if (strcmp(c->assets[i].path, name) == 0)
+			return &c->assets[i];
+	return NULL;
+}
+
 static const char *
 col_text(struct rv_arena *a, sqlite3_stmt *st, int i)
 {
@@ -527,6 +566,42 @@ load_lists(sqlite3 *db, struct rv_catalog *c, const char *sql,
 	return 0;
 }
 
+static int
+load_aliases(sqlite3 *db, struct rv_catalog *c, struct rv_err *err)
+{
+	const struct rv_cat_asset *a;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	void *p;
+	int rc;
+
+	if (rv_db_prepare(db, "SELECT alias, asset_id FROM aliases"
+	    " ORDER BY alias", &st, err) < 0)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		a = rv_catalog_find(c, (const char *)sqlite3_column_text(st, 1));
+		if (a == NULL)
+			continue;	/* not ready */
+		if (c->naliases == cap) {
+			cap = cap ? 2 * cap : 1024;
+			p = reallocarray(c->aliases, cap, sizeof(*c->aliases));
+			if (p == NULL)
+				break;
+			c->aliases = p;
+		}
+		c->aliases[c->naliases].asset = a;
+		if ((c->aliases[c->naliases++].alias = col_text(c->arena, st,
+		    0)) == NULL)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return rv_errf(err, "out of memory loading aliases");
+	if (rc != SQLITE_DONE)
+		return rv_db_errf(err, db, "loading aliases");
+	return 0;
+}
+
 int
 rv_catalog_load(sqlite3 *db, struct rv_catalog **out, struct rv_err *err)
 {
@@ -544,7 +619,8 @@ rv_catalog_load(sqlite3 *db, struct rv_catalog **out, struct rv_err *err)
 	    " JOIN collections ON collections.id = collection_id"
 	    " ORDER BY asset_id, name", COLLECTIONS, err) < 0 ||
 	    load_lists(db, c, "SELECT asset_id, start_ms FROM chapters"
-	    " ORDER BY asset_id, start_ms", CHAPTERS, err) < 0) {
+	    " ORDER BY asset_id, start_ms", CHAPTERS, err) < 0 ||
+	    load_aliases(db, c, err) < 0) {
 		rv_catalog_free(c);
 		return -1;
 	}
@@ -558,6 +634,7 @@ rv_catalog_free(struct rv_catalog *c)
 	if (c == NULL)
 		return;
 	rv_arena_free(c->arena);
+	free(c->aliases);
 	free(c->assets);
 	free(c);
 }

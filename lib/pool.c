@@ -371,7 +371,9 @@ rv_match_asset(const struct rv_match *m, const struct rv_cat_asset *a)
 		return 0;
 	if (m->max_duration_ms >= 0 && a->duration_ms > m->max_duration_ms)
 		return 0;
-	if (m->year_lo != 0 && (a->year < m->year_lo || a->year > m->year_hi))
+	/* An episode without its own year goes by its show's. */
+	if (m->year_lo != 0 && ((a->year ? a->year : a->series_year) <
+	    m->year_lo || (a->year ? a->year : a->series_year) > m->year_hi))
 		return 0;
 	if (m->collections.n > 0 &&
 	    !any_of(&m->collections, a->collections, a->ncollections))

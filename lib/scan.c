@@ -231,8 +231,10 @@ read_layer(struct scan *s, const char *dir, struct layer *l)
 			goto bad;
 		l->rating = strdup(str);
 	}
-	if (((v = yml_get(root, "genre")) != NULL ||
-	    (v = yml_get(root, "genres")) != NULL) &&
+	if ((v = yml_get(root, "genre")) != NULL &&
+	    str_list(v, &l->genres, &err) < 0)
+		goto bad;
+	if ((v = yml_get(root, "genres")) != NULL &&
 	    str_list(v, &l->genres, &err) < 0)
 		goto bad;
 	if ((v = yml_get(root, "collection")) != NULL &&
