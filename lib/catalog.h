@@ -115,9 +115,16 @@ struct rv_cat_asset {
 	int		 nchapters;
 };
 
+struct rv_cat_alias {
+	const char	*alias;
+	const struct rv_cat_asset *asset;
+};
+
 struct rv_catalog {
 	struct rv_cat_asset *assets;	/* sorted by id */
 	size_t		 n;
+	struct rv_cat_alias *aliases;	/* sorted by alias */
+	size_t		 naliases;
 	struct rv_arena	*arena;
 };
 
@@ -127,5 +134,8 @@ int	rv_catalog_load(sqlite3 *db, struct rv_catalog **out,
 void	rv_catalog_free(struct rv_catalog *c);
 const struct rv_cat_asset *rv_catalog_find(const struct rv_catalog *c,
 	    const char *id);
+/* A ready asset by id, alias or path; NULL when none. */
+const struct rv_cat_asset *rv_catalog_lookup(const struct rv_catalog *c,
+	    const char *name);
 
 #endif
