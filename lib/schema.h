@@ -452,8 +452,44 @@ static const char rv_migration_1[] =
 "CREATE INDEX asrun_anomalies_by_session ON asrun_anomalies\n"
 "  (session_id, at_ms);\n";
 
+/*
+ * Migration 2: what the compiler carries from one broadcast day to the
+ * next besides the cursors: where each compiled day actually ended (a day
+ * that bleeds pushes the next day's start) and which movies it placed
+ * (cooldowns across days).  Written by rv-compile for every day it
+ * compiles, so that compiling a day again starts from the same state.
+ */
+static const char rv_migration_2[] =
+"-- One row per compiled broadcast day of a channel.\n"
+"CREATE TABLE compile_days (\n"
+"  channel_id    TEXT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,\n"
+"  broadcast_day TEXT NOT NULL\n"
+"                  CHECK (broadcast_day IS date(broadcast_day, '+0 days')),\n"
+"  first_ms      INTEGER NOT NULL,      -- where its first block starts\n"
+"  -- where its last block ends: the next day starts here when this is\n"
+"  -- after the next day's nominal start\n"
+"  last_ms       INTEGER NOT NULL,\n"
+"  hash          TEXT NOT NULL,         -- 'sha256:' of the schedule\n"
+"  file_sha256   TEXT NOT NULL,         -- the channel file compiled\n"
+"  compiled_ms   INTEGER NOT NULL,\n"
+"  PRIMARY KEY (channel_id, broadcast_day),\n"
+"  CHECK (last_ms > first_ms)\n"
+") STRICT, WITHOUT ROWID;\n"
+"\n"
+"-- Movies a compiled day placed, for cooldowns across days.\n"
+"CREATE TABLE compile_plays (\n"
+"  channel_id    TEXT NOT NULL REFERENCES channels (id) ON DELETE CASCADE,\n"
+"  broadcast_day TEXT NOT NULL,\n"
+"  asset_id      TEXT NOT NULL,\n"
+"  start_ms      INTEGER NOT NULL,\n"
+"  PRIMARY KEY (channel_id, start_ms)\n"
+") STRICT, WITHOUT ROWID;\n"
+"CREATE INDEX compile_plays_by_day ON compile_plays (channel_id,\n"
+"  broadcast_day);\n";
+
 static const char *const rv_migrations[] = {
 	rv_migration_1,
+	rv_migration_2,
 };
 
 #endif
