@@ -185,6 +185,37 @@ local_instant(struct daywork *w, int minutes, int next, int64_t *out)
 	return 0;
 }
 
+/* A duration counts on the wall clock, as an operator reads the grid:
+ * "06:00 for 24h" ends at 06:00 the next day, 25 real hours on the day the
+ * clocks fall back. */
+static int
+local_after(struct daywork *w, int start_min, int64_t duration_ms,
+    int64_t *out)
+{
+	struct rv_date date = w->out->day;
+	int64_t year, ms, days;
+	struct rv_civil civ;
+	struct rv_err err;
+
+	if (start_min < w->c->day_start_min)
+		date = rv_date_add_days(date, 1);
+	ms = rv_days_from_civil(date.year, date.mon, date.day) * RV_MS_PER_DAY +
+	    (int64_t)start_min * RV_MS_PER_MIN + duration_ms;
+	days = rv_floor_div(ms, RV_MS_PER_DAY);
+	ms -= days * RV_MS_PER_DAY;
+	rv_civil_from_days(days, &year, &civ.mon, &civ.day);
+	civ.year = (int)year;
+	civ.hour = (int)(ms / RV_MS_PER_HOUR);
+	civ.min = (int)(ms / RV_MS_PER_MIN % 60);
+	civ.sec = (int)(ms / 1000 % 60);
+	if (rv_tz_to_utc(w->c->timezone, &civ, out, &err) < 0) {
+		errorf(w, NULL, "%s", err.msg);
+		return -1;
+	}
+	*out += ms % 1000;
+	return 0;
+}
+
 static int
 entry_window(struct daywork *w, struct run *r)
 {
@@ -200,7 +231,8 @@ entry_window(struct daywork *w, struct run *r)
 	}
 	r->end = -1;
 	if (e->duration_ms > 0) {
-		r->end = r->start + e->duration_ms;
+		if (local_after(w, e->start_min, e->duration_ms, &r->end) < 0)
+			return -1;
 	} else if (e->end_min >= 0) {
 		if (local_instant(w, e->end_min, 0, &r->end) < 0)
 			return -1;
