@@ -543,6 +543,20 @@ last_play(const struct rv_compile_state *st, const char *id, int64_t t)
 }
 
 static int
+by_ptr_order(const void *key, const void *elem)
+{
+	return rv_pool_order(&key, elem);
+}
+
+/* Whether a pool's selection holds the asset (it is in pool order). */
+static int
+in_pool(const struct rv_compiler *k, int pool, const struct rv_cat_asset *a)
+{
+	return bsearch(a, k->sel[pool], k->nsel[pool], sizeof(*k->sel[pool]),
+	    by_ptr_order) != NULL;
+}
+
+static int
 movie_ok(const struct rv_movie_sel *m, const struct rv_cat_asset *a)
 {
 	struct rv_match f = { .rating_include = m->rating_include,
@@ -577,8 +591,9 @@ movie(struct daywork *w, struct run *r, int64_t t, int *relaxed, int *pool)
 		for (i = 0; i < w->k->nsel[m->pools[p]]; i++) {
 			const struct rv_cat_asset *a = w->k->sel[m->pools[p]][i];
 
-			for (dup = 0, j = 0; j < (int)n && !dup; j++)
-				dup = cand[j] == a;
+			/* A movie in two of the pools counts once. */
+			for (dup = 0, j = 0; j < p && !dup; j++)
+				dup = in_pool(w->k, m->pools[j], a);
 			if (dup || !movie_ok(m, a))
 				continue;
 			last = last_play(w->st, a->id, t);

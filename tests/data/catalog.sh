@@ -59,7 +59,7 @@ INSERT INTO shows VALUES
    'Science Fiction');
 CREATE TEMP TABLE n (i INTEGER PRIMARY KEY);
 WITH RECURSIVE c (i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c
-  WHERE i < 999) INSERT INTO n SELECT i FROM c;
+  WHERE i < 9999) INSERT INTO n SELECT i FROM c;
 CREATE TEMP TABLE rows (id TEXT, kind TEXT, title TEXT, series TEXT,
   series_year INTEGER, season INTEGER, episode INTEGER, year INTEGER,
   rating TEXT, genre TEXT, duration_ms INTEGER);
@@ -69,7 +69,8 @@ INSERT INTO rows SELECT
     '''', '')), year, s.i + 1, e.i + 1),
   'episode', printf('Episode %d', e.i + 1), title, year, s.i + 1, e.i + 1,
   NULL, rating, genre, (runtime + ((s.i * 7 + e.i * 13) % 61) - 30) * 1000
-  FROM shows, n AS s, n AS e WHERE s.i < seasons AND e.i < eps;
+  FROM shows, n AS s, n AS e WHERE s.i < seasons AND e.i < eps
+  AND s.i < 100 AND e.i < 100;
 -- Movies: 80 to 180 minutes; every third horror.
 INSERT INTO rows SELECT printf('a-mv-%04d', i), 'movie',
   printf('Feature %04d', i), NULL, NULL, NULL, NULL, 1960 + i % 40,
