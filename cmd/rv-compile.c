@@ -137,11 +137,14 @@ one_day(struct run *r, struct rv_date day, int output)
 	}
 	rc = rv_compile_day(r->k, day, r->o->strict, &st, &out, &d);
 	print_diags(&d);
-	if (rc == 0 && !r->o->check &&
-	    rv_compstate_save(r->db, r->c, &in, &st, &out, rv_wall_now(),
-	    &err) < 0) {
-		rv_warnx("%s", err.msg);
-		rc = -1;
+	if (rc == 0 && !r->o->check) {
+		if (rv_db_begin(r->db, &err) < 0 ||
+		    rv_compstate_save(r->db, r->c, &in, &st, &out,
+		    rv_wall_now(), &err) < 0 || rv_db_commit(r->db, &err) < 0) {
+			rv_db_rollback(r->db);
+			rv_warnx("%s", err.msg);
+			rc = -1;
+		}
 	}
 	if (rc == 0 && output)
 		rc = emit(r, &out);

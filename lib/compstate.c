@@ -14,12 +14,14 @@ rv_compstate_register(sqlite3 *db, const struct rv_channel *c, int64_t now_ms,
 	int rc;
 
 	if (rv_db_prepare(db, "INSERT INTO channels (id, number, name, type,"
-	    " timezone, file, file_sha256, updated_ms) VALUES (?1, ?2, ?3, ?4,"
-	    " ?5, ?6, ?7, ?8) ON CONFLICT (id) DO UPDATE SET"
+	    " timezone, file, file_sha256, updated_ms, logo, group_title)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+	    " ON CONFLICT (id) DO UPDATE SET"
 	    " number = excluded.number, name = excluded.name,"
 	    " type = excluded.type, timezone = excluded.timezone,"
 	    " file = excluded.file, file_sha256 = excluded.file_sha256,"
-	    " updated_ms = excluded.updated_ms", &st, err) < 0)
+	    " updated_ms = excluded.updated_ms, logo = excluded.logo,"
+	    " group_title = excluded.group_title", &st, err) < 0)
 		return -1;
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, c->number);
@@ -29,6 +31,10 @@ rv_compstate_register(sqlite3 *db, const struct rv_channel *c, int64_t now_ms,
 	sqlite3_bind_text(st, 6, c->file, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, c->sha256, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 8, now_ms);
+	if (c->logo != NULL)
+		sqlite3_bind_text(st, 9, c->logo, -1, SQLITE_STATIC);
+	if (c->group != NULL)
+		sqlite3_bind_text(st, 10, c->group, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
@@ -232,13 +238,9 @@ rv_compstate_save(sqlite3 *db, const struct rv_channel *c,
 
 	rv_date_format(d->day, today, sizeof(today));
 	rv_date_format(rv_date_add_days(d->day, 1), tomorrow, sizeof(tomorrow));
-	if (rv_db_begin(db, err) < 0)
-		return -1;
 	if (save_cursors(db, c, today, in, now_ms, 0, err) < 0 ||
 	    save_cursors(db, c, tomorrow, next, now_ms, 1, err) < 0 ||
-	    save_day(db, c, today, d, now_ms, err) < 0) {
-		rv_db_rollback(db);
+	    save_day(db, c, today, d, now_ms, err) < 0)
 		return -1;
-	}
-	return rv_db_commit(db, err);
+	return 0;
 }

@@ -29,7 +29,8 @@ int	rv_compstate_load(sqlite3 *db, const struct rv_channel *c,
 	    struct rv_date *last_before, struct rv_err *err);
 
 /* Record a compiled day: the state that entered it (if not yet recorded),
- * the state entering the next day, its span and hash, its movies. */
+ * the state entering the next day, its span and hash, its movies.  Runs
+ * inside the caller's transaction (with what it publishes, if anything). */
 int	rv_compstate_save(sqlite3 *db, const struct rv_channel *c,
 	    const struct rv_compile_state *in, const struct rv_compile_state *next,
 	    const struct rv_day *day, int64_t now_ms, struct rv_err *err);

@@ -487,9 +487,18 @@ static const char rv_migration_2[] =
 "CREATE INDEX compile_plays_by_day ON compile_plays (channel_id,\n"
 "  broadcast_day);\n";
 
+/*
+ * Migration 3: what the guide and the channel list show besides the name:
+ * the channel's logo and its group (M3U group-title, XMLTV icon).
+ */
+static const char rv_migration_3[] =
+"ALTER TABLE channels ADD COLUMN logo TEXT;        -- URL or path\n"
+"ALTER TABLE channels ADD COLUMN group_title TEXT; -- M3U group-title\n";
+
 static const char *const rv_migrations[] = {
 	rv_migration_1,
 	rv_migration_2,
+	rv_migration_3,
 };
 
 #endif
