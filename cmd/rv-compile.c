@@ -47,6 +47,7 @@ struct run {
 	int			 stateful;
 	int			 frames_started;
 	struct rv_compile_state	 chain;	/* stateless: carried in memory */
+	rv_ms			 now;
 };
 
 static void
@@ -83,8 +84,13 @@ emit(struct run *r, const struct rv_day *day)
 		return fflush(stdout) == 0 ? 0 : -1;
 	}
 	if (!r->frames_started) {
-		j = json_pack("{s:s, s:s, s:s}", "tool", "rv-compile",
-		    "version", RV_VERSION, "channel", r->c->id);
+		char session[64];
+
+		snprintf(session, sizeof(session), "compile-%lld",
+		    (long long)r->now);
+		j = json_pack("{s:s, s:s, s:s, s:s}", "tool", "rv-compile",
+		    "version", RV_VERSION, "channel", r->c->id, "session",
+		    session);
 		if (rv_frame_write_json(STDOUT_FILENO, 'H', j, &err) < 0) {
 			json_decref(j);
 			rv_warnx("%s", err.msg);
@@ -139,8 +145,8 @@ one_day(struct run *r, struct rv_date day, int output)
 	print_diags(&d);
 	if (rc == 0 && !r->o->check) {
 		if (rv_db_begin(r->db, &err) < 0 ||
-		    rv_compstate_save(r->db, r->c, &in, &st, &out,
-		    rv_wall_now(), &err) < 0 || rv_db_commit(r->db, &err) < 0) {
+		    rv_compstate_save(r->db, r->c, &in, &st, &out, r->now,
+		    &err) < 0 || rv_db_commit(r->db, &err) < 0) {
 			rv_db_rollback(r->db);
 			rv_warnx("%s", err.msg);
 			rc = -1;
@@ -230,8 +236,12 @@ compile(struct opts *o)
 	if (!o->stateless && r.c->number == 0)
 		rv_warnx("warning: %s has no channel_number: compiling from a "
 		    "fresh state, days continue only within this run", o->file);
+	if (rv_now_resolve(o->now, &r.now, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		goto out;
+	}
 	if (r.stateful && !o->check && rv_compstate_register(r.db, r.c,
-	    rv_wall_now(), &err) < 0) {
+	    r.now, &err) < 0) {
 		rv_warnx("%s", err.msg);
 		goto out;
 	}
@@ -240,10 +250,15 @@ compile(struct opts *o)
 	if (r.stateful && !o->check && catch_up(&r, o->from) < 0)
 		goto out;
 	rc = 0;
-	for (i = 0, day = o->from; i < o->days; i++,
-	    day = rv_date_add_days(day, 1))
-		if (one_day(&r, day, 1) < 0)
-			rc = -1;
+	/* A failed day stops the run: the days after it would start from a
+	 * state it never recorded. */
+	for (i = 0, day = o->from; i < o->days && rc == 0 && !rv_stop_signal;
+	    i++, day = rv_date_add_days(day, 1))
+		rc = one_day(&r, day, 1);
+	if (rv_stop_signal) {
+		rv_warnx("interrupted: the days compiled so far are recorded");
+		rc = -1;
+	}
 	if (rc == 0 && r.frames_started && !o->json && !o->check) {
 		json_t *z = json_pack("{s:s}", "reason", "end of schedule");
 

@@ -19,7 +19,9 @@
 #include "log.h"
 #include "probe.h"
 
-#define RV_ASSET_ID	20	/* "a-" + 16 hex digits + NUL */
+/* Room for an asset id: ours are "a-" + 16 hex digits, but a catalog
+ * filled by other tools may hold longer ones. */
+#define RV_ASSET_ID	64
 
 struct rv_marker {
 	const char	*kind;		/* intro, credits, commercial */

@@ -244,6 +244,11 @@ entry_window(struct daywork *w, struct run *r)
 	} else if (e->kind == RV_ENTRY_BLOCK || e->kind == RV_ENTRY_MARATHON) {
 		r->end = w->out->end_ms;	/* until clipped below */
 	}
+	if (r->end >= 0 && r->end % w->grid_ms != 0) {
+		errorf(w, e, "the window ends off the %d-minute grid",
+		    w->c->grid_minutes);
+		return -1;
+	}
 	return 0;
 }
 
@@ -296,18 +301,22 @@ gather(struct daywork *w)
 	return 0;
 }
 
+/* Movie and slot entries place what they place once; a window entry
+ * covers its window. */
 static int
 covers(const struct run *r, int64_t t)
 {
-	if (r->start > t)
+	int once = r->e->kind == RV_ENTRY_MOVIE || r->e->kind == RV_ENTRY_SLOTS;
+
+	if (r->start > t || (once && r->done))
 		return 0;
-	return r->end < 0 ? !r->done : t < r->end;
+	return r->end < 0 || t < r->end;
 }
 
 /* The run that decides what airs at t (highest layer, then latest start),
  * and the instant something of a higher layer begins after t. */
 static struct run *
-active(struct daywork *w, int64_t t, int64_t *next)
+active(struct daywork *w, int64_t t, int64_t *next, int *hard)
 {
 	struct run *best = NULL;
 	int i;
@@ -319,16 +328,22 @@ active(struct daywork *w, int64_t t, int64_t *next)
 		    w->runs[i].start > best->start)))
 			best = &w->runs[i];
 	*next = w->out->end_ms;
+	*hard = 0;
 	for (i = 0; i < w->nruns; i++) {
 		const struct run *r = &w->runs[i];
 
 		if (r->start > t && r->start < *next &&
 		    (best == NULL || r->layer > best->layer ||
-		    (r->layer == best->layer && r->start > best->start)))
+		    (r->layer == best->layer && r->start > best->start))) {
 			*next = r->start;
+			/* An overlay begins: nothing below may run into it. */
+			*hard = best != NULL && r->layer > best->layer;
+		}
 	}
-	if (best != NULL && best->end >= 0 && best->end < *next)
+	if (best != NULL && best->end >= 0 && best->end < *next) {
 		*next = best->end;
+		*hard = 0;
+	}
 	return best;
 }
 
@@ -493,19 +508,35 @@ episode(struct daywork *w, struct run *r, int pool, enum rv_mode mode)
 	return sel[next];
 }
 
+/* Episodes from t while the window lasts; the last may run past its
+ * window's end (pushing what follows) but never into an overlay (hard). */
 static int64_t
-run_block(struct daywork *w, struct run *r, int64_t t, int64_t stop)
+run_block(struct daywork *w, struct run *r, int64_t t, int64_t stop,
+    int hard)
 {
 	const struct rv_entry *e = r->e;
 	const struct rv_cat_asset *a;
-	int pool;
+	struct rv_cursor saved;
+	int pool, rotation;
+	struct rv_prng rng;
 
 	while (t < stop) {
+		rotation = r->rotation;
+		rng = r->rng;
 		pool = e->pools[e->mode == RV_MODE_RANDOM && e->npools > 1 ?
 		    rv_prng_below(&r->rng, (uint64_t)e->npools) :
 		    (uint64_t)(r->rotation++ % e->npools)];
+		saved = w->st->cursors[pool];
 		if ((a = episode(w, r, pool, e->mode)) == NULL)
 			return t;
+		if (hard && t + slot_of(a->duration_ms, w->grid_ms) > stop) {
+			/* It does not fit before the overlay: not placed, so
+			 * it airs next time instead. */
+			w->st->cursors[pool] = saved;
+			r->rotation = rotation;
+			r->rng = rng;
+			return t;
+		}
 		if ((t = place(w, r, t, a, e->title, pool, e->mode)) < 0)
 			return -1;
 	}
@@ -622,7 +653,7 @@ movie(struct daywork *w, struct run *r, int64_t t, int *relaxed, int *pool)
 
 static int64_t
 run_movies(struct daywork *w, struct run *r, int64_t t, int64_t stop,
-    int once)
+    int once, int hard)
 {
 	const struct rv_cat_asset *a;
 	struct rv_program *p;
@@ -634,7 +665,7 @@ run_movies(struct daywork *w, struct run *r, int64_t t, int64_t stop,
 		if ((a = movie(w, r, t, &relaxed, &pool)) == NULL)
 			return t;
 		end = t + slot_of(a->duration_ms, w->grid_ms);
-		if (end > stop && !r->e->allow_bleed && !once)
+		if (end > stop && ((!r->e->allow_bleed && !once) || hard))
 			return t;	/* the rest of the window is a gap */
 		if (relaxed)
 			rv_diag_warn(w->d, "%s:%d:%d: channel %s, day %s, %s: "
@@ -693,15 +724,15 @@ run_slots(struct daywork *w, struct run *r, int64_t t)
 }
 
 static int64_t
-run_entry(struct daywork *w, struct run *r, int64_t t, int64_t stop)
+run_entry(struct daywork *w, struct run *r, int64_t t, int64_t stop, int hard)
 {
 	switch (r->e->kind) {
 	case RV_ENTRY_BLOCK:
-		return run_block(w, r, t, stop);
+		return run_block(w, r, t, stop, hard);
 	case RV_ENTRY_MARATHON:
-		return run_movies(w, r, t, stop, 0);
+		return run_movies(w, r, t, stop, 0, hard);
 	case RV_ENTRY_MOVIE:
-		return run_movies(w, r, t, stop, 1);
+		return run_movies(w, r, t, stop, 1, hard);
 	case RV_ENTRY_SLOTS:
 		return run_slots(w, r, t);
 	}
@@ -741,6 +772,7 @@ rv_compile_day(struct rv_compiler *k, struct rv_date day, int strict,
 	struct run *r;
 	int64_t t, next, end;
 	json_t *doc;
+	int hard;
 
 	memset(out, 0, sizeof(*out));
 	memset(&w, 0, sizeof(w));
@@ -773,20 +805,19 @@ rv_compile_day(struct rv_compiler *k, struct rv_date day, int strict,
 	t = st->carry_ms > out->start_ms ? st->carry_ms : out->start_ms;
 	out->first_ms = t;
 	while (t < out->end_ms) {
-		r = active(&w, t, &next);
+		r = active(&w, t, &next, &hard);
 		if (r == NULL) {
 			if (gap(&w, t, next) < 0)
 				break;
 			t = next;
 			continue;
 		}
-		end = run_entry(&w, r, t, next);
+		end = run_entry(&w, r, t, next, hard);
 		if (end < 0)
 			break;
 		if (end == t) {
 			/* Nothing fit: the rest of this stretch is a gap. */
-			if (r->end < 0)
-				r->done = 1;
+			r->done = 1;
 			if (gap(&w, t, next) < 0)
 				break;
 			end = next;
@@ -896,7 +927,8 @@ rv_day_schedule_json(const struct rv_channel *c, const struct rv_day *day)
 	doc = json_pack("{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s}, s:o}",
 	    "version", "program-schedule.v2", "channel_id", c->id,
 	    "broadcast_day", date, "timezone", c->timezone, "source",
-	    "dsl_path", c->file, "git_commit", "0000000",
+	    "dsl_path", strrchr(c->file, '/') ? strrchr(c->file, '/') + 1 :
+	    c->file, "git_commit", "0000000",
 	    "compiler_version", RV_COMPILER_VERSION, "program_blocks", blocks);
 	if (doc == NULL)
 		return NULL;
@@ -908,6 +940,25 @@ rv_day_schedule_json(const struct rv_channel *c, const struct rv_day *day)
 	}
 	json_object_set_new(doc, "hash", json_string(hash));
 	return doc;
+}
+
+/* jansson writes \u00E9 where the reference's JSON has \u00e9. */
+static void
+lower_escapes(char *s)
+{
+	int i;
+
+	while (*s) {
+		if (s[0] != '\\') {
+			s++;
+			continue;
+		}
+		if (s[1] == 'u')
+			for (i = 2; i < 6 && s[i]; i++)
+				if (s[i] >= 'A' && s[i] <= 'F')
+					s[i] = (char)(s[i] - 'A' + 'a');
+		s += s[1] == 'u' ? 6 : 2;
+	}
 }
 
 int
@@ -924,6 +975,7 @@ rv_schedule_hash(json_t *doc, char out[80])
 	json_decref(copy);
 	if (text == NULL)
 		return -1;
+	lower_escapes(text);
 	rc = rv_sha256_hex(text, strlen(text), hex);
 	free(text);
 	snprintf(out, 80, "sha256:%s", hex);

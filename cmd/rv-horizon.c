@@ -1,0 +1,589 @@
+/*
+ * rv-horizon — keep each channel's guide and execution horizons full;
+ * publish compiled blocks; report depth; export the guide
+ * (rv-horizon(1)).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "catalog.h"
+#include "channel.h"
+#include "cli.h"
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "frame.h"
+#include "horizon.h"
+#include "json.h"
+#include "xmltv.h"
+
+static const char usage[] =
+    "usage: rv-horizon [-C FILE] [--now T] [-v] COMMAND\n"
+    "  extend [--force] [CHANNEL...]   compile, expand and publish what is missing\n"
+    "  publish [--force]               publish P frames read on stdin\n"
+    "  status [--json] [CHANNEL...]    depth of each horizon; 1 when short\n"
+    "  epg [--xmltv | --json] [--from T] [--to T] [CHANNEL...]\n"
+    "CHANNEL is a channel id or a channel file.\n";
+
+struct opts {
+	const char	*config, *now;
+	int		 force, json, xmltv;
+	const char	*from, *to;
+};
+
+struct ctx {
+	struct opts		*o;
+	struct rv_config	 cfg;
+	sqlite3			*db;
+	struct rv_catalog	*cat;
+	struct rv_horizon_policy pol;
+	int64_t			 now;
+};
+
+static void
+print_diags(struct rv_diags *d)
+{
+	int i;
+
+	for (i = 0; i < d->nwarnings; i++)
+		rv_warnx("warning: %s", d->warnings[i]);
+	for (i = 0; i < d->nerrors; i++)
+		rv_warnx("%s", d->errors[i]);
+	rv_diags_free(d);
+}
+
+static int
+setup(struct ctx *x, int need_catalog)
+{
+	struct rv_err err;
+
+	if (rv_cli_config(x->o->config, &x->cfg) < 0)
+		return -1;
+	if (rv_now_resolve(x->o->now, &x->now, &err) < 0 ||
+	    rv_db_open(x->cfg.database, &x->db, &err) < 0 ||
+	    (need_catalog && rv_catalog_load(x->db, &x->cat, &err) < 0)) {
+		rv_warnx("%s", err.msg);
+		return -1;
+	}
+	x->pol.epg_ms = (int64_t)x->cfg.horizon.epg_days * RV_MS_PER_DAY;
+	x->pol.exec_ms = (int64_t)x->cfg.horizon.exec_hours * RV_MS_PER_HOUR;
+	x->pol.locked_ms = (int64_t)x->cfg.horizon.locked_minutes *
+	    RV_MS_PER_MIN;
+	x->pol.retention_ms = (int64_t)x->cfg.horizon.retention_days *
+	    RV_MS_PER_DAY;
+	x->pol.force = x->o->force;
+	return 0;
+}
+
+static void
+teardown(struct ctx *x)
+{
+	rv_catalog_free(x->cat);
+	rv_db_close(x->db);
+}
+
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The channel files: those named, or every *.yaml of the channels folder
+ * but include files (names starting with '_' or '.'). */
+static char **
+channel_files(struct ctx *x, int argc, char **argv, int *n)
+{
+	char **v = NULL, path[4200];
+	struct dirent *de;
+	size_t len;
+	DIR *d;
+	int i;
+
+	*n = 0;
+	if (argc > 0) {
+		v = calloc((size_t)argc, sizeof(*v));
+		for (i = 0; v != NULL && i < argc; i++) {
+			len = strlen(argv[i]);
+			if (strchr(argv[i], '/') || (len > 5 &&
+			    strcmp(argv[i] + len - 5, ".yaml") == 0))
+				snprintf(path, sizeof(path), "%s", argv[i]);
+			else
+				snprintf(path, sizeof(path), "%s/%s.yaml",
+				    x->cfg.channels_dir, argv[i]);
+			v[(*n)++] = strdup(path);
+		}
+		return v;
+	}
+	if ((d = opendir(x->cfg.channels_dir)) == NULL) {
+		rv_warnx("%s: %s", x->cfg.channels_dir, strerror(errno));
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '_' || de->d_name[0] == '.' || len < 6 ||
+		    strcmp(de->d_name + len - 5, ".yaml") != 0)
+			continue;
+		v = reallocarray(v, (size_t)*n + 1, sizeof(*v));
+		if (v == NULL)
+			break;
+		snprintf(path, sizeof(path), "%s/%s", x->cfg.channels_dir,
+		    de->d_name);
+		v[(*n)++] = strdup(path);
+	}
+	closedir(d);
+	if (v != NULL)
+		qsort(v, (size_t)*n, sizeof(*v), by_name);
+	return v;
+}
+
+static void
+free_list(char **v, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static struct rv_channel *
+load_channel(struct ctx *x, const char *path)
+{
+	struct rv_channel_defaults def = { x->cfg.timezone,
+	    x->cfg.broadcast_day_start };
+	struct rv_channel *c = NULL;
+	struct rv_diags d = { 0 };
+
+	rv_channel_load(path, &def, &c, &d);
+	print_diags(&d);
+	if (c != NULL && c->number == 0) {
+		rv_warnx("%s: a channel needs channel_number to be on air",
+		    path);
+		rv_channel_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static const char *
+when(int64_t t, char *buf, size_t n)
+{
+	return t > 0 ? rv_time_format(t, buf, n) : "(empty)";
+}
+
+static int
+cmd_extend(struct ctx *x, int argc, char **argv)
+{
+	struct rv_extend_result res;
+	struct rv_diags d = { 0 };
+	struct rv_channel *c;
+	struct rv_err err, e2;
+	char **files, a[RV_TIME_STR], b[RV_TIME_STR], *base, *dot;
+	int n, i, failed = 0;
+
+	if (setup(x, 1) < 0)
+		return RV_EXIT_FAIL;
+	if ((files = channel_files(x, argc, argv, &n)) == NULL && argc > 0)
+		return RV_EXIT_FAIL;
+	for (i = 0; i < n; i++) {
+		if ((c = load_channel(x, files[i])) == NULL) {
+			/* The previous horizon stands; say so on record. */
+			base = strrchr(files[i], '/');
+			base = strdup(base ? base + 1 : files[i]);
+			if (base && (dot = strrchr(base, '.')) != NULL)
+				*dot = 0;
+			snprintf(err.msg, sizeof(err.msg), "%s: the channel file "
+			    "does not load; the previous horizon stands",
+			    files[i]);
+			if (base)
+				rv_horizon_log_failure(x->db, base, x->now,
+				    err.msg, &e2);
+			rv_warnx("%s", err.msg);
+			free(base);
+			failed = 1;
+			continue;
+		}
+		if (rv_horizon_extend(x->db, c, x->cat, &x->pol, x->now, &res,
+		    &d, &err) < 0) {
+			print_diags(&d);
+			rv_warnx("%s: %s; the previous horizon stands", c->id,
+			    err.msg);
+			failed = 1;
+		} else {
+			print_diags(&d);
+			printf("%s: compiled %d day%s, expanded %d block%s; "
+			    "guide to %s, execution to %s\n", c->id,
+			    res.days_compiled, res.days_compiled == 1 ? "" : "s",
+			    res.blocks_published, res.blocks_published == 1 ?
+			    "" : "s", when(res.epg_end_ms, a, sizeof(a)),
+			    when(res.exec_end_ms, b, sizeof(b)));
+		}
+		rv_channel_free(c);
+	}
+	free_list(files, n);
+	teardown(x);
+	return failed ? RV_EXIT_FAIL : RV_EXIT_OK;
+}
+
+/* P frames of one channel, gathered for a publish. */
+struct batch {
+	char			*channel;
+	struct rv_program	*p;
+	char			**days;
+	int			 n, cap;
+};
+
+static int
+add_program(struct ctx *x, struct batch *b, json_t *j, struct rv_err *err)
+{
+	const char *id, *day, *title, *asset = NULL, *pool = NULL;
+	struct rv_program *p;
+	int64_t start, end, runtime;
+	void *v;
+
+	if (rv_json_str(j, "block_id", &id, err) < 0 ||
+	    rv_json_str(j, "broadcast_day", &day, err) < 0 ||
+	    rv_json_str(j, "title", &title, err) < 0 ||
+	    rv_json_int(j, "start_ms", &start, err) < 0 ||
+	    rv_json_int(j, "end_ms", &end, err) < 0 ||
+	    rv_json_int(j, "runtime_ms", &runtime, err) < 0 ||
+	    rv_json_opt_str(j, "asset_id", &asset, err) < 0 ||
+	    rv_json_opt_str(j, "pool", &pool, err) < 0)
+		return -1;
+	if (end <= start || runtime < 0 || runtime > end - start)
+		return rv_errf(err, "block %s: bad times", id);
+	if (b->n == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 64;
+		if ((v = reallocarray(b->p, (size_t)b->cap, sizeof(*b->p))) == NULL)
+			return rv_errf(err, "out of memory");
+		b->p = v;
+		if ((v = reallocarray(b->days, (size_t)b->cap,
+		    sizeof(*b->days))) == NULL)
+			return rv_errf(err, "out of memory");
+		b->days = v;
+	}
+	p = &b->p[b->n];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->block_id, sizeof(p->block_id), "%s", id);
+	p->start_ms = start;
+	p->end_ms = end;
+	p->runtime_ms = runtime;
+	p->title = strdup(title);
+	p->pool = pool;	/* only needed while publishing; j lives that long */
+	p->mode = "published";
+	b->days[b->n] = strdup(day);
+	b->n++;
+	if (asset != NULL && (p->asset = rv_catalog_find(x->cat, asset)) == NULL)
+		return rv_errf(err, "block %s: asset %s is not ready in the "
+		    "catalog", id, asset);
+	return 0;
+}
+
+static int
+publish_batch(struct ctx *x, struct batch *b)
+{
+	struct rv_extend_result res;
+	struct rv_channel *c = NULL;
+	struct rv_err err;
+	sqlite3_stmt *st;
+	char path[4200] = "";
+	int rc = -1;
+
+	if (rv_db_prepare(x->db, "SELECT file FROM channels WHERE id = ?1",
+	    &st, &err) == 0) {
+		sqlite3_bind_text(st, 1, b->channel, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(path, sizeof(path), "%s",
+			    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	if (path[0] == 0)
+		snprintf(path, sizeof(path), "%s/%s.yaml", x->cfg.channels_dir,
+		    b->channel);
+	if ((c = load_channel(x, path)) == NULL)
+		return -1;
+	if (rv_horizon_publish(x->db, c, x->cat, b->p,
+	    (const char *const *)b->days, b->n, &x->pol, x->now, &res,
+	    &err) < 0)
+		rv_warnx("%s", err.msg);
+	else {
+		printf("%s: published %d block%s (generation %lld)\n", c->id,
+		    b->n, b->n == 1 ? "" : "s", (long long)res.generation);
+		rc = 0;
+	}
+	rv_channel_free(c);
+	return rc;
+}
+
+static void
+batch_free(struct batch *b)
+{
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		free(b->p[i].title);
+		free(b->days[i]);
+	}
+	free(b->p);
+	free(b->days);
+	free(b->channel);
+	memset(b, 0, sizeof(*b));
+}
+
+static int
+cmd_publish(struct ctx *x, int argc, char **argv)
+{
+	struct rv_frame_reader *r;
+	struct rv_frame f = { 0 };
+	struct batch b = { 0 };
+	json_t *held = json_array(), *j;
+	struct rv_err err;
+	const char *ch;
+	int rc, failed = 0;
+
+	(void)argv;
+	if (argc != 0)
+		return rv_cli_usage_error(usage, "publish reads frames on stdin");
+	if (setup(x, 1) < 0 || (r = malloc(sizeof(*r))) == NULL)
+		return RV_EXIT_FAIL;
+	rv_frame_reader_init(r, STDIN_FILENO, "stdin");
+	while ((rc = rv_frame_read(r, &f, &err)) == 1) {
+		if (f.type != 'P')
+			continue;
+		if ((j = rv_frame_json(&f, &err)) == NULL ||
+		    rv_json_str(j, "channel", &ch, &err) < 0) {
+			rv_warnx("stdin: frame %lld: %s", (long long)r->frames,
+			    err.msg);
+			json_decref(j);
+			failed = 1;
+			break;
+		}
+		json_array_append_new(held, j);
+		if (b.channel != NULL && strcmp(b.channel, ch) != 0) {
+			failed |= publish_batch(x, &b) < 0;
+			batch_free(&b);
+		}
+		if (b.channel == NULL)
+			b.channel = strdup(ch);
+		if (add_program(x, &b, j, &err) < 0) {
+			rv_warnx("stdin: frame %lld: %s", (long long)r->frames,
+			    err.msg);
+			failed = 1;
+			break;
+		}
+	}
+	if (rc < 0) {
+		rv_warnx("%s", err.msg);
+		failed = 1;
+	}
+	if (!failed && b.n > 0)
+		failed |= publish_batch(x, &b) < 0;
+	batch_free(&b);
+	json_decref(held);
+	rv_frame_free(&f);
+	free(r);
+	teardown(x);
+	return failed ? RV_EXIT_FAIL : RV_EXIT_OK;
+}
+
+static int
+status_one(struct ctx *x, const char *id, json_t *all)
+{
+	struct rv_horizon_status s;
+	char a[RV_TIME_STR], b[RV_TIME_STR];
+	struct rv_err err;
+	double epg_h, exec_h;
+	int short_of;
+
+	if (rv_horizon_status(x->db, id, x->now, &s, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		return -1;
+	}
+	epg_h = s.epg_end_ms > x->now ? (double)(s.epg_end_ms - x->now) /
+	    RV_MS_PER_HOUR : 0;
+	exec_h = s.exec_end_ms > x->now ? (double)(s.exec_end_ms - x->now) /
+	    RV_MS_PER_HOUR : 0;
+	short_of = s.epg_end_ms - x->now < x->pol.epg_ms ||
+	    s.exec_end_ms - x->now < x->pol.exec_ms || !s.covers_now ||
+	    s.seams > 0 || s.last_failure_ms > 0;
+	if (all != NULL) {
+		json_array_append_new(all, json_pack("{s:s, s:I, s:I, s:f, s:f,"
+		    " s:I, s:I, s:I, s:i, s:b, s:s?, s:b}", "channel", id,
+		    "epg_end_ms", (json_int_t)s.epg_end_ms, "exec_end_ms",
+		    (json_int_t)s.exec_end_ms, "epg_hours", epg_h, "exec_hours",
+		    exec_h, "generation", (json_int_t)s.generation,
+		    "last_extension_ms", (json_int_t)s.last_ok_ms,
+		    "unfilled_ahead_ms", (json_int_t)s.unfilled_ahead_ms,
+		    "seams", s.seams, "covers_now", s.covers_now,
+		    "planning_fault", s.last_failure_ms ? s.last_failure : NULL,
+		    "below_minimum", short_of));
+	} else {
+		printf("%-20s guide %s (%+.1f h)  execution %s (%+.1f h)  "
+		    "generation %lld  unfilled %lld s%s%s%s\n", id,
+		    when(s.epg_end_ms, a, sizeof(a)), epg_h,
+		    when(s.exec_end_ms, b, sizeof(b)), exec_h,
+		    (long long)s.generation,
+		    (long long)(s.unfilled_ahead_ms / 1000),
+		    short_of ? "  BELOW MINIMUM" : "",
+		    s.last_failure_ms ? "  planning fault: " : "",
+		    s.last_failure_ms ? s.last_failure : "");
+	}
+	return short_of;
+}
+
+static int
+cmd_status(struct ctx *x, int argc, char **argv)
+{
+	json_t *all = x->o->json ? json_array() : NULL;
+	sqlite3_stmt *st;
+	struct rv_err err;
+	int i, rc = 0, r;
+	char *s;
+
+	if (setup(x, 0) < 0)
+		return RV_EXIT_FAIL;
+	if (argc > 0) {
+		for (i = 0; i < argc; i++)
+			if ((r = status_one(x, argv[i], all)) != 0)
+				rc = 1;
+	} else if (rv_db_prepare(x->db, "SELECT id FROM channels ORDER BY"
+	    " number", &st, &err) == 0) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			if (status_one(x, (const char *)sqlite3_column_text(st,
+			    0), all) != 0)
+				rc = 1;
+		sqlite3_finalize(st);
+	}
+	if (all != NULL) {
+		s = json_dumps(all, JSON_COMPACT);
+		if (s)
+			puts(s);
+		free(s);
+		json_decref(all);
+	}
+	teardown(x);
+	return rc ? RV_EXIT_FAIL : RV_EXIT_OK;
+}
+
+static int
+instant(const char *s, int64_t dflt, int64_t *out)
+{
+	struct rv_err err;
+
+	if (s == NULL) {
+		*out = dflt;
+		return 0;
+	}
+	if (rv_time_parse(s, out, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_epg(struct ctx *x, int argc, char **argv)
+{
+	struct rv_err err;
+	int64_t from, to;
+	int rc;
+
+	if (setup(x, 0) < 0)
+		return RV_EXIT_FAIL;
+	if (instant(x->o->from, x->now - 6 * RV_MS_PER_HOUR, &from) < 0 ||
+	    instant(x->o->to, INT64_MAX, &to) < 0) {
+		teardown(x);
+		return RV_EXIT_USAGE;
+	}
+	rc = x->o->json ? rv_guide_json_write(x->db, argc ?
+	    (const char *const *)argv : NULL, argc, from, to, stdout, &err) :
+	    rv_xmltv_write(x->db, argc ? (const char *const *)argv : NULL,
+	    argc, from, to, stdout, &err);
+	if (rc < 0)
+		rv_warnx("%s", err.msg);
+	teardown(x);
+	return rc < 0 ? RV_EXIT_FAIL : RV_EXIT_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { O_NOW = 256, O_FORCE, O_JSON, O_XMLTV, O_FROM, O_TO, O_VERSION };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "now", required_argument, NULL, O_NOW },
+		{ "force", no_argument, NULL, O_FORCE },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "xmltv", no_argument, NULL, O_XMLTV },
+		{ "from", required_argument, NULL, O_FROM },
+		{ "to", required_argument, NULL, O_TO },
+		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts o = { 0 };
+	struct ctx x = { .o = &o };
+	const char *cmd;
+	int ch;
+
+	rv_log_init(argv[0]);
+	rv_cli_signals();
+	while ((ch = getopt_long(argc, argv, "C:hv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			o.config = optarg;
+			break;
+		case O_NOW:
+			o.now = optarg;
+			break;
+		case O_FORCE:
+			o.force = 1;
+			break;
+		case O_JSON:
+			o.json = 1;
+			break;
+		case O_XMLTV:
+			o.xmltv = 1;
+			break;
+		case O_FROM:
+			o.from = optarg;
+			break;
+		case O_TO:
+			o.to = optarg;
+			break;
+		case 'h':
+			return rv_cli_help(usage);
+		case 'v':
+			rv_log_set_level(rv_log_level() + 1);
+			break;
+		case O_VERSION:
+			return rv_cli_version();
+		default:
+			return rv_cli_usage_error(usage, "unknown option");
+		}
+	}
+	if (optind >= argc)
+		return rv_cli_usage_error(usage, "missing command");
+	if (o.json && o.xmltv)
+		return rv_cli_usage_error(usage, "--json or --xmltv, not both");
+	cmd = argv[optind];
+	argc -= optind + 1;
+	argv += optind + 1;
+	if (strcmp(cmd, "extend") == 0)
+		return cmd_extend(&x, argc, argv);
+	if (strcmp(cmd, "publish") == 0)
+		return cmd_publish(&x, argc, argv);
+	if (strcmp(cmd, "status") == 0)
+		return cmd_status(&x, argc, argv);
+	if (strcmp(cmd, "epg") == 0)
+		return cmd_epg(&x, argc, argv);
+	return rv_cli_usage_error(usage, "unknown command '%s'", cmd);
+}
