@@ -878,7 +878,7 @@ rv_channel_load(const char *path, const struct rv_channel_defaults *def,
 		"notes", "pools", "templates", "schedule", "logo", "group",
 		"broadcast_day", NULL
 	};
-	const struct yml_node *root, *v, *sched;
+	const struct yml_node *root, *v, *sched, *grid_at;
 	struct rv_channel *c;
 	struct rv_err err;
 	char *text;
@@ -917,6 +917,9 @@ rv_channel_load(const char *path, const struct rv_channel_defaults *def,
 		grid_top = (int)x;
 	if ((v = yml_get(root, "format")) != NULL)
 		parse_format(c, d, v);
+	/* The node the grid came from, for a located error. */
+	grid_at = v != NULL && yml_get(v, "grid_minutes") != NULL ?
+	    yml_get(v, "grid_minutes") : yml_get(root, "grid_minutes");
 	if (c->grid_minutes == 0)
 		c->grid_minutes = grid_top;
 	if (c->grid_minutes == 0 && (v = yml_get(root, "template")) != NULL &&
@@ -925,9 +928,8 @@ rv_channel_load(const char *path, const struct rv_channel_defaults *def,
 	if (c->grid_minutes == 0)
 		c->grid_minutes = 30;
 	if (1440 % c->grid_minutes != 0)
-		at_error(d, yml_get(root, "format") ? yml_get(root, "format") :
-		    root, "grid_minutes must divide a day (%d)",
-		    c->grid_minutes);
+		at_error(d, grid_at ? grid_at : root, "grid_minutes must divide "
+		    "a day (%d)", c->grid_minutes);
 	if ((v = yml_get(root, "filler")) != NULL)
 		parse_filler(c, d, v);
 	if ((v = yml_get(root, "traffic")) != NULL)

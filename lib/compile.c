@@ -316,7 +316,7 @@ covers(const struct run *r, int64_t t)
 /* The run that decides what airs at t (highest layer, then latest start),
  * and the instant something of a higher layer begins after t. */
 static struct run *
-active(struct daywork *w, int64_t t, int64_t *next, int *hard)
+active(struct daywork *w, int64_t t, int64_t *next, int64_t *limit)
 {
 	struct run *best = NULL;
 	int i;
@@ -328,22 +328,21 @@ active(struct daywork *w, int64_t t, int64_t *next, int *hard)
 		    w->runs[i].start > best->start)))
 			best = &w->runs[i];
 	*next = w->out->end_ms;
-	*hard = 0;
+	*limit = INT64_MAX;
 	for (i = 0; i < w->nruns; i++) {
 		const struct run *r = &w->runs[i];
 
-		if (r->start > t && r->start < *next &&
-		    (best == NULL || r->layer > best->layer ||
-		    (r->layer == best->layer && r->start > best->start))) {
+		if (r->start <= t)
+			continue;
+		if (r->start < *next && (best == NULL || r->layer > best->layer ||
+		    (r->layer == best->layer && r->start > best->start)))
 			*next = r->start;
-			/* An overlay begins: nothing below may run into it. */
-			*hard = best != NULL && r->layer > best->layer;
-		}
+		/* Where an overlay begins, nothing below may run into it. */
+		if (best != NULL && r->layer > best->layer && r->start < *limit)
+			*limit = r->start;
 	}
-	if (best != NULL && best->end >= 0 && best->end < *next) {
+	if (best != NULL && best->end >= 0 && best->end < *next)
 		*next = best->end;
-		*hard = 0;
-	}
 	return best;
 }
 
@@ -512,7 +511,7 @@ episode(struct daywork *w, struct run *r, int pool, enum rv_mode mode)
  * window's end (pushing what follows) but never into an overlay (hard). */
 static int64_t
 run_block(struct daywork *w, struct run *r, int64_t t, int64_t stop,
-    int hard)
+    int64_t limit, int *early)
 {
 	const struct rv_entry *e = r->e;
 	const struct rv_cat_asset *a;
@@ -529,12 +528,13 @@ run_block(struct daywork *w, struct run *r, int64_t t, int64_t stop,
 		saved = w->st->cursors[pool];
 		if ((a = episode(w, r, pool, e->mode)) == NULL)
 			return t;
-		if (hard && t + slot_of(a->duration_ms, w->grid_ms) > stop) {
+		if (t + slot_of(a->duration_ms, w->grid_ms) > limit) {
 			/* It does not fit before the overlay: not placed, so
 			 * it airs next time instead. */
 			w->st->cursors[pool] = saved;
 			r->rotation = rotation;
 			r->rng = rng;
+			*early = 1;
 			return t;
 		}
 		if ((t = place(w, r, t, a, e->title, pool, e->mode)) < 0)
@@ -653,7 +653,7 @@ movie(struct daywork *w, struct run *r, int64_t t, int *relaxed, int *pool)
 
 static int64_t
 run_movies(struct daywork *w, struct run *r, int64_t t, int64_t stop,
-    int once, int hard)
+    int once, int64_t limit, int *early)
 {
 	const struct rv_cat_asset *a;
 	struct rv_program *p;
@@ -665,8 +665,12 @@ run_movies(struct daywork *w, struct run *r, int64_t t, int64_t stop,
 		if ((a = movie(w, r, t, &relaxed, &pool)) == NULL)
 			return t;
 		end = t + slot_of(a->duration_ms, w->grid_ms);
-		if (end > stop && ((!r->e->allow_bleed && !once) || hard))
-			return t;	/* the rest of the window is a gap */
+		if (end > limit || (end > stop && !r->e->allow_bleed && !once)) {
+			/* The first movie that does not fit ends the run: the
+			 * rest of the window is a gap. */
+			*early = 1;
+			return t;
+		}
 		if (relaxed)
 			rv_diag_warn(w->d, "%s:%d:%d: channel %s, day %s, %s: "
 			    "every movie is inside its cooldown; '%s' airs "
@@ -686,10 +690,12 @@ run_movies(struct daywork *w, struct run *r, int64_t t, int64_t stop,
 /* A slot list: each placed program claims whole slots and preempts the
  * slot definitions it covers. */
 static int64_t
-run_slots(struct daywork *w, struct run *r, int64_t t)
+run_slots(struct daywork *w, struct run *r, int64_t t, int64_t limit,
+    int *early)
 {
 	const struct rv_entry *e = r->e;
 	const struct rv_cat_asset *a;
+	struct rv_cursor saved = { 0 };
 	int i, skip = 0;
 	int64_t end;
 
@@ -709,9 +715,20 @@ run_slots(struct daywork *w, struct run *r, int64_t t)
 				t += w->grid_ms;
 				continue;
 			}
-		} else if ((a = episode(w, r, s->pool, s->mode)) == NULL) {
-			t += w->grid_ms;
-			continue;
+		} else {
+			saved = w->st->cursors[s->pool];
+			if ((a = episode(w, r, s->pool, s->mode)) == NULL) {
+				t += w->grid_ms;
+				continue;
+			}
+		}
+		if (t + slot_of(a->duration_ms, w->grid_ms) > limit) {
+			/* Never into an overlay: it airs next time, and the
+			 * rest is a gap. */
+			if (s->program == NULL)
+				w->st->cursors[s->pool] = saved;
+			*early = 1;
+			return t;
 		}
 		end = place(w, r, t, a, s->title ? s->title : e->title,
 		    s->pool, s->mode);
@@ -724,17 +741,19 @@ run_slots(struct daywork *w, struct run *r, int64_t t)
 }
 
 static int64_t
-run_entry(struct daywork *w, struct run *r, int64_t t, int64_t stop, int hard)
+run_entry(struct daywork *w, struct run *r, int64_t t, int64_t stop,
+    int64_t limit, int *early)
 {
+	*early = 0;
 	switch (r->e->kind) {
 	case RV_ENTRY_BLOCK:
-		return run_block(w, r, t, stop, hard);
+		return run_block(w, r, t, stop, limit, early);
 	case RV_ENTRY_MARATHON:
-		return run_movies(w, r, t, stop, 0, hard);
+		return run_movies(w, r, t, stop, 0, limit, early);
 	case RV_ENTRY_MOVIE:
-		return run_movies(w, r, t, stop, 1, hard);
+		return run_movies(w, r, t, stop, 1, limit, early);
 	case RV_ENTRY_SLOTS:
-		return run_slots(w, r, t);
+		return run_slots(w, r, t, limit, early);
 	}
 	return t;
 }
@@ -772,7 +791,8 @@ rv_compile_day(struct rv_compiler *k, struct rv_date day, int strict,
 	struct run *r;
 	int64_t t, next, end;
 	json_t *doc;
-	int hard;
+	int64_t limit;
+	int early;
 
 	memset(out, 0, sizeof(*out));
 	memset(&w, 0, sizeof(w));
@@ -805,22 +825,23 @@ rv_compile_day(struct rv_compiler *k, struct rv_date day, int strict,
 	t = st->carry_ms > out->start_ms ? st->carry_ms : out->start_ms;
 	out->first_ms = t;
 	while (t < out->end_ms) {
-		r = active(&w, t, &next, &hard);
+		r = active(&w, t, &next, &limit);
 		if (r == NULL) {
 			if (gap(&w, t, next) < 0)
 				break;
 			t = next;
 			continue;
 		}
-		end = run_entry(&w, r, t, next, hard);
+		end = run_entry(&w, r, t, next, limit, &early);
 		if (end < 0)
 			break;
-		if (end == t) {
-			/* Nothing fit: the rest of this stretch is a gap. */
+		if (end == t || early) {
+			/* What did not fit leaves the rest of this stretch (up
+			 * to an overlay, or the window's end) a gap. */
 			r->done = 1;
-			if (gap(&w, t, next) < 0)
+			if (end < next && gap(&w, end, next) < 0)
 				break;
-			end = next;
+			end = end > next ? end : next;
 		}
 		t = end;
 	}
