@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 
 static const char usage[] =
     "usage: rv-horizon [-C FILE] [--now T] [-v] COMMAND\n"
-    "  extend [--force] [CHANNEL...]   compile, expand and publish what is missing\n"
+    "  extend [CHANNEL...]             compile, expand and publish what is missing\n"
     "  publish [--force]               publish P frames read on stdin\n"
     "  status [--json] [CHANNEL...]    depth of each horizon; 1 when short\n"
     "  epg [--xmltv | --json] [--from T] [--to T] [CHANNEL...]\n"
@@ -78,6 +79,7 @@ setup(struct ctx *x, int need_catalog)
 	    RV_MS_PER_MIN;
 	x->pol.retention_ms = (int64_t)x->cfg.horizon.retention_days *
 	    RV_MS_PER_DAY;
+	x->pol.margin_ms = RV_MS_PER_HOUR;
 	x->pol.force = x->o->force;
 	return 0;
 }
@@ -125,6 +127,7 @@ channel_files(struct ctx *x, int argc, char **argv, int *n)
 		rv_warnx("%s: %s", x->cfg.channels_dir, strerror(errno));
 		return NULL;
 	}
+	v = calloc(1, sizeof(*v));	/* an empty folder is no error */
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
 		if (de->d_name[0] == '_' || de->d_name[0] == '.' || len < 6 ||
@@ -190,9 +193,11 @@ cmd_extend(struct ctx *x, int argc, char **argv)
 
 	if (setup(x, 1) < 0)
 		return RV_EXIT_FAIL;
-	if ((files = channel_files(x, argc, argv, &n)) == NULL && argc > 0)
+	if ((files = channel_files(x, argc, argv, &n)) == NULL) {
+		teardown(x);
 		return RV_EXIT_FAIL;
-	for (i = 0; i < n; i++) {
+	}
+	for (i = 0; i < n && !rv_stop_signal; i++) {
 		if ((c = load_channel(x, files[i])) == NULL) {
 			/* The previous horizon stands; say so on record. */
 			base = strrchr(files[i], '/');
@@ -213,8 +218,7 @@ cmd_extend(struct ctx *x, int argc, char **argv)
 		if (rv_horizon_extend(x->db, c, x->cat, &x->pol, x->now, &res,
 		    &d, &err) < 0) {
 			print_diags(&d);
-			rv_warnx("%s: %s; the previous horizon stands", c->id,
-			    err.msg);
+			rv_warnx("%s; the previous horizon stands", err.msg);
 			failed = 1;
 		} else {
 			print_diags(&d);
@@ -346,7 +350,7 @@ cmd_publish(struct ctx *x, int argc, char **argv)
 	json_t *held = json_array(), *j;
 	struct rv_err err;
 	const char *ch;
-	int rc, failed = 0;
+	int rc, failed = 0, broken = 0;
 
 	(void)argv;
 	if (argc != 0)
@@ -362,12 +366,12 @@ cmd_publish(struct ctx *x, int argc, char **argv)
 			rv_warnx("stdin: frame %lld: %s", (long long)r->frames,
 			    err.msg);
 			json_decref(j);
-			failed = 1;
+			broken = 1;
 			break;
 		}
 		json_array_append_new(held, j);
 		if (b.channel != NULL && strcmp(b.channel, ch) != 0) {
-			failed |= publish_batch(x, &b) < 0;
+			failed |= b.n > 0 && publish_batch(x, &b) < 0;
 			batch_free(&b);
 		}
 		if (b.channel == NULL)
@@ -375,16 +379,18 @@ cmd_publish(struct ctx *x, int argc, char **argv)
 		if (add_program(x, &b, j, &err) < 0) {
 			rv_warnx("stdin: frame %lld: %s", (long long)r->frames,
 			    err.msg);
-			failed = 1;
+			broken = 1;
 			break;
 		}
 	}
 	if (rc < 0) {
 		rv_warnx("%s", err.msg);
-		failed = 1;
+		broken = 1;
 	}
-	if (!failed && b.n > 0)
+	/* A broken stream publishes nothing of the channel it broke in. */
+	if (!broken && b.n > 0)
 		failed |= publish_batch(x, &b) < 0;
+	failed |= broken;
 	batch_free(&b);
 	json_decref(held);
 	rv_frame_free(&f);
@@ -426,12 +432,16 @@ status_one(struct ctx *x, const char *id, json_t *all)
 		    "below_minimum", short_of));
 	} else {
 		printf("%-20s guide %s (%+.1f h)  execution %s (%+.1f h)  "
-		    "generation %lld  unfilled %lld s%s%s%s\n", id,
+		    "generation %lld  unfilled %lld s%s%s%s%s%s%s\n", id,
 		    when(s.epg_end_ms, a, sizeof(a)), epg_h,
 		    when(s.exec_end_ms, b, sizeof(b)), exec_h,
 		    (long long)s.generation,
 		    (long long)(s.unfilled_ahead_ms / 1000),
-		    short_of ? "  BELOW MINIMUM" : "",
+		    s.epg_end_ms - x->now < x->pol.epg_ms ? "  GUIDE SHORT" : "",
+		    s.exec_end_ms - x->now < x->pol.exec_ms ?
+		    "  EXECUTION SHORT" : "",
+		    !s.covers_now ? "  NOTHING ON AIR NOW" : "",
+		    s.seams > 0 ? "  GAPS AHEAD" : "",
 		    s.last_failure_ms ? "  planning fault: " : "",
 		    s.last_failure_ms ? s.last_failure : "");
 	}
@@ -581,6 +591,9 @@ main(int argc, char *argv[])
 		return cmd_extend(&x, argc, argv);
 	if (strcmp(cmd, "publish") == 0)
 		return cmd_publish(&x, argc, argv);
+	/* Like cat(1): `rv-horizon epg | head` ends quietly. */
+	if (strcmp(cmd, "status") == 0 || strcmp(cmd, "epg") == 0)
+		signal(SIGPIPE, SIG_DFL);
 	if (strcmp(cmd, "status") == 0)
 		return cmd_status(&x, argc, argv);
 	if (strcmp(cmd, "epg") == 0)

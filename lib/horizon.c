@@ -295,8 +295,11 @@ load_guide(sqlite3 *db, const char *ch, const struct rv_catalog *cat,
 	void *v;
 
 	if (rv_db_prepare(db, "SELECT block_id, broadcast_day, start_ms, end_ms,"
-	    " runtime_ms, asset_id, title, pool FROM program_blocks"
-	    " WHERE channel_id = ?1 AND start_ms >= ?2 AND start_ms < ?3"
+	    " runtime_ms, asset_id, title, pool FROM program_blocks p"
+	    " WHERE channel_id = ?1 AND end_ms > ?2 AND start_ms < ?3"
+	    " AND NOT EXISTS (SELECT 1 FROM playout_blocks b WHERE"
+	    "  b.channel_id = p.channel_id AND b.end_ms > p.start_ms"
+	    "  AND b.start_ms < p.end_ms)"
 	    " ORDER BY start_ms", &st, err) < 0)
 		return -1;
 	sqlite3_bind_text(st, 1, ch, -1, SQLITE_STATIC);
@@ -389,8 +392,8 @@ rv_horizon_log_failure(sqlite3 *db, const char *channel_id, int64_t now_ms,
 static int
 extend_guide(sqlite3 *db, const struct rv_channel *c,
     const struct rv_catalog *cat, int64_t now, int64_t target,
-    const char *last_day, struct rv_extend_result *res, struct rv_diags *d,
-    struct rv_err *err)
+    int64_t retention_ms, const char *last_day, struct rv_extend_result *res,
+    struct rv_diags *d, struct rv_err *err)
 {
 	struct rv_compile_state in, st;
 	struct rv_compiler *k = NULL;
@@ -399,7 +402,7 @@ extend_guide(sqlite3 *db, const struct rv_channel *c,
 	const char **names = NULL;
 	struct rv_program *all = NULL;
 	char (*dates)[RV_DATE_STR] = NULL;
-	int nd = 0, total = 0, i, j, rc = 0;
+	int nd = 0, total = 0, i, j, rc = 0, skipped = 0;
 	int64_t gen;
 
 	if (last_day[0] != 0) {
@@ -412,7 +415,10 @@ extend_guide(sqlite3 *db, const struct rv_channel *c,
 	}
 	if (rv_compiler_new(c, cat, &k, err) < 0)
 		return -1;
-	while (res->epg_end_ms < target && nd < 31 && rc == 0) {
+	/* Days that ended before the retention window are compiled only to
+	 * carry the state (no episode skipped after a long idle) and are
+	 * not published; at most a year of them. */
+	while (res->epg_end_ms < target && nd < 31 && rc == 0 && skipped < 366) {
 		memset(&in, 0, sizeof(in));
 		memset(&st, 0, sizeof(st));
 		if (rv_compile_state_init(&in, c->npools) < 0 ||
@@ -427,6 +433,11 @@ extend_guide(sqlite3 *db, const struct rv_channel *c,
 		    err) < 0) {
 			rc = -1;
 			rv_day_free(&days[nd]);
+		} else if (days[nd].last_ms <= now - retention_ms) {
+			res->epg_end_ms = days[nd].last_ms;
+			rv_day_free(&days[nd]);
+			skipped++;
+			day = rv_date_add_days(day, 1);
 		} else {
 			res->epg_end_ms = days[nd].last_ms;
 			total += days[nd].n;
@@ -471,47 +482,53 @@ extend_guide(sqlite3 *db, const struct rv_channel *c,
 	return rc;
 }
 
-/* Expand and fill guide blocks into the execution horizon from where it
- * ends (or from the block holding now, when it has run out) to `target`. */
+/* Where the execution horizon's unbroken run from now ends (now itself
+ * when no block holds now). */
+static int64_t
+covered_until(sqlite3 *db, const char *ch, int64_t now, struct rv_err *err)
+{
+	sqlite3_stmt *st;
+	int64_t end = now;
+
+	if (rv_db_prepare(db, "SELECT start_ms, end_ms FROM playout_blocks"
+	    " WHERE channel_id = ?1 AND end_ms > ?2 ORDER BY start_ms", &st,
+	    err) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, ch, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	while (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) <=
+	    end)
+		end = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	return end;
+}
+
+/* Expand and fill guide blocks into the execution horizon wherever it
+ * has nothing, from the end of its unbroken run from now to `target`. */
 static int
 extend_exec(sqlite3 *db, const struct rv_channel *c,
     const struct rv_catalog *cat, int64_t now, int64_t target,
     int64_t exec_end, struct rv_extend_result *res, struct rv_err *err)
 {
 	struct loaded l = { 0 };
-	sqlite3_stmt *st;
-	int64_t from = exec_end, gen;
+	int64_t from, gen;
 	int rc;
 
-	if (exec_end <= now) {
-		if (rv_db_prepare(db, "SELECT start_ms FROM program_blocks WHERE"
-		    " channel_id = ?1 AND end_ms > ?2 ORDER BY start_ms LIMIT 1",
-		    &st, err) < 0)
-			return -1;
-		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, now > exec_end ? now : exec_end);
-		from = sqlite3_step(st) == SQLITE_ROW ?
-		    sqlite3_column_int64(st, 0) : -1;
-		sqlite3_finalize(st);
-		if (from < 0)
-			return 0;	/* no guide ahead: status reports it */
-		if (from < exec_end)
-			from = exec_end;
-	}
+	(void)exec_end;
+	if ((from = covered_until(db, c->id, now, err)) < 0)
+		return -1;
+	/* The guide block holding `from` starts the fill (from is inside
+	 * it when nothing holds now). */
 	rc = load_guide(db, c->id, cat, from, target, &l, err);
 	if (rc == 0 && l.n > 0) {
 		rc = new_generation(db, c->id, "exec", l.p[0].start_ms,
 		    l.p[l.n - 1].end_ms, now, 0, "rv-horizon extend", &gen, err);
-		if (rc == 0)
-			rc = clear_range(db, "playout_blocks", c->id,
-			    l.p[0].start_ms, l.p[l.n - 1].end_ms, err);
 		if (rc == 0)
 			rc = publish_exec(db, c, cat, l.p,
 			    (const char *const *)l.days, l.n, gen,
 			    &res->unfilled_ms, err);
 		if (rc == 0) {
 			res->blocks_published = l.n;
-			res->exec_end_ms = l.p[l.n - 1].end_ms;
 			res->generation = gen;
 		}
 	}
@@ -525,25 +542,42 @@ rv_horizon_extend(sqlite3 *db, const struct rv_channel *c,
     int64_t now_ms, struct rv_extend_result *res, struct rv_diags *d,
     struct rv_err *err)
 {
-	char last_day[RV_DATE_STR], msg[512];
+	char last_day[RV_DATE_STR], msg[1024], failure[RV_ERR_MAX];
 	int64_t exec_end = 0;
 	struct rv_err e2;
-	int rc;
+	int rc, guide = 0;
 
 	memset(res, 0, sizeof(*res));
+	/* The channel's row first, on its own: a failure below must still
+	 * have a channel to be logged against. */
 	if (rv_db_begin(db, err) < 0)
 		return -1;
-	rc = rv_compstate_register(db, c, now_ms, err);
-	if (rc == 0)
-		rc = ends(db, c->id, &res->epg_end_ms, &exec_end, last_day,
-		    sizeof(last_day), err);
-	res->exec_end_ms = exec_end;
-	if (rc == 0 && res->epg_end_ms < now_ms + pol->epg_ms)
-		rc = extend_guide(db, c, cat, now_ms, now_ms + pol->epg_ms,
-		    last_day, res, d, err);
-	if (rc == 0 && exec_end < now_ms + pol->exec_ms)
-		rc = extend_exec(db, c, cat, now_ms, now_ms + pol->exec_ms,
-		    exec_end, res, err);
+	if (rv_compstate_register(db, c, now_ms, err) < 0 ||
+	    rv_db_commit(db, err) < 0) {
+		rv_db_rollback(db);
+		return -1;
+	}
+	if (rv_db_begin(db, err) < 0)
+		return -1;
+	rc = ends(db, c->id, &res->epg_end_ms, &exec_end, last_day,
+	    sizeof(last_day), err);
+	if (rc == 0 && res->epg_end_ms < now_ms + pol->epg_ms + pol->margin_ms)
+		guide = extend_guide(db, c, cat, now_ms, now_ms + pol->epg_ms +
+		    pol->margin_ms, pol->retention_ms, last_day, res, d, err);
+	/* A failed compile leaves the store as it was, both tiers. */
+	if (guide < 0)
+		rc = -1;
+	if (rc == 0 && (res->exec_end_ms = covered_until(db, c->id, now_ms,
+	    err)) < 0)
+		rc = -1;
+	if (rc == 0 && res->exec_end_ms < now_ms + pol->exec_ms +
+	    pol->margin_ms) {
+		rc = extend_exec(db, c, cat, now_ms, now_ms + pol->exec_ms +
+		    pol->margin_ms, exec_end, res, err);
+		if (rc == 0 && (res->exec_end_ms = covered_until(db, c->id,
+		    now_ms, err)) < 0)
+			rc = -1;
+	}
 	if (rc == 0)
 		rc = rv_horizon_prune(db, c->id, now_ms, pol->retention_ms, err);
 	/* An evaluation that found nothing to do leaves no trace: running
@@ -561,18 +595,21 @@ rv_horizon_extend(sqlite3 *db, const struct rv_channel *c,
 	if (rc == 0)
 		return rv_db_commit(db, err);
 	rv_db_rollback(db);
-	/* The previous horizon stands; the failure is on record. */
-	rv_horizon_log_failure(db, c->id, now_ms, err->msg, &e2);
+	/* The previous horizon stands; the failure is on record, with the
+	 * compiler's first word on it. */
+	snprintf(failure, sizeof(failure), "%.400s%s%.500s", err->msg,
+	    d->nerrors ? ": " : "", d->nerrors ? d->errors[0] : "");
+	rv_horizon_log_failure(db, c->id, now_ms, failure, &e2);
 	return -1;
 }
 
-/* A range that overlaps the locked window may only be published there
- * when the window holds nothing yet (a hole), or with force. */
+/* What has aired and the locked window after it are never rewritten
+ * without force; a hole there may be filled. */
 static int
 locked(sqlite3 *db, const char *ch, int64_t from, int64_t to, int64_t now,
     const struct rv_horizon_policy *pol, struct rv_err *err)
 {
-	int64_t lo = from > now ? from : now, hi = now + pol->locked_ms;
+	int64_t lo = from, hi = now + pol->locked_ms;
 	sqlite3_stmt *st;
 	int held;
 
@@ -589,9 +626,44 @@ locked(sqlite3 *db, const char *ch, int64_t from, int64_t to, int64_t now,
 	sqlite3_finalize(st);
 	if (held == 0)
 		return 0;
-	return rv_errf(err, "%s: the range would rewrite %d block%s of the "
-	    "locked window (the next %lld min); use --force", ch, held,
-	    held == 1 ? "" : "s", (long long)(pol->locked_ms / RV_MS_PER_MIN));
+	return rv_errf(err, "%s: the range would rewrite %d block%s that "
+	    "aired or are in the locked window (the next %lld min); use "
+	    "--force", ch, held, held == 1 ? "" : "s",
+	    (long long)(pol->locked_ms / RV_MS_PER_MIN));
+}
+
+/* A publish replaces whole blocks: one that straddles an edge of the
+ * range would leave a seam. */
+static int
+cuts(sqlite3 *db, const char *ch, int64_t from, int64_t to,
+    struct rv_err *err)
+{
+	static const char *const tables[] = { "program_blocks",
+		"playout_blocks" };
+	char sql[256];
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(sql, sizeof(sql), "SELECT block_id FROM %s WHERE"
+		    " channel_id = ?1 AND ((start_ms < ?2 AND end_ms > ?2) OR"
+		    " (start_ms < ?3 AND end_ms > ?3)) LIMIT 1", tables[i]);
+		if (rv_db_prepare(db, sql, &st, err) < 0)
+			return -1;
+		sqlite3_bind_text(st, 1, ch, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, from);
+		sqlite3_bind_int64(st, 3, to);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			rv_errf(err, "%s: the range cuts block %s (publish whole "
+			    "blocks)", ch, (const char *)sqlite3_column_text(st,
+			    0));
+		sqlite3_finalize(st);
+		if (rc == SQLITE_ROW)
+			return -1;
+	}
+	return 0;
 }
 
 int
@@ -600,8 +672,8 @@ rv_horizon_publish(sqlite3 *db, const struct rv_channel *c,
     const char *const *days, int n, const struct rv_horizon_policy *pol,
     int64_t now_ms, struct rv_extend_result *res, struct rv_err *err)
 {
-	int64_t from, to, gen;
-	int i, rc;
+	int64_t from, to, gen, covered = 0;
+	int i, rc, forced;
 
 	memset(res, 0, sizeof(*res));
 	if (n == 0)
@@ -616,24 +688,33 @@ rv_horizon_publish(sqlite3 *db, const struct rv_channel *c,
 			    blocks[i - 1].end_ms));
 	if (rv_db_begin(db, err) < 0)
 		return -1;
+	forced = pol->force && from < now_ms + pol->locked_ms;
 	rc = rv_compstate_register(db, c, now_ms, err);
+	if (rc == 0)
+		rc = cuts(db, c->id, from, to, err);
 	if (rc == 0)
 		rc = locked(db, c->id, from, to, now_ms, pol, err);
 	if (rc == 0)
-		rc = new_generation(db, c->id, "epg", from, to, now_ms, pol->force,
+		rc = new_generation(db, c->id, "epg", from, to, now_ms, forced,
 		    "rv-horizon publish", &gen, err);
 	if (rc == 0)
 		rc = clear_range(db, "program_blocks", c->id, from, to, err);
 	if (rc == 0)
 		rc = insert_programs(db, c, blocks, days, n, gen, err);
-	if (rc == 0)
-		rc = new_generation(db, c->id, "exec", from, to, now_ms,
-		    pol->force, "rv-horizon publish", &gen, err);
+	/* The execution horizon takes the blocks only where they continue
+	 * its run from now: past that they stay in the guide, and extend
+	 * expands them when the clock comes near, so no hole opens. */
+	if (rc == 0 && (covered = covered_until(db, c->id, now_ms, err)) < 0)
+		rc = -1;
 	if (rc == 0)
 		rc = clear_range(db, "playout_blocks", c->id, from, to, err);
-	if (rc == 0)
-		rc = publish_exec(db, c, cat, blocks, days, n, gen,
-		    &res->unfilled_ms, err);
+	if (rc == 0 && from <= covered) {
+		rc = new_generation(db, c->id, "exec", from, to, now_ms, forced,
+		    "rv-horizon publish", &gen, err);
+		if (rc == 0)
+			rc = publish_exec(db, c, cat, blocks, days, n, gen,
+			    &res->unfilled_ms, err);
+	}
 	if (rc == 0) {
 		res->generation = gen;
 		res->blocks_published = n;
@@ -721,12 +802,15 @@ rv_horizon_status(sqlite3 *db, const char *channel_id, int64_t now_ms,
 	s->covers_now = one_int(db, "SELECT count(*) FROM playout_blocks WHERE"
 	    " channel_id = ?1 AND start_ms <= ?2 AND end_ms > ?2", channel_id,
 	    now_ms) > 0;
+	/* A failure counts until a later success (by order of record, so
+	 * two attempts at the same clock are told apart). */
 	if (rv_db_prepare(db, "SELECT at_ms, message FROM extensions WHERE"
-	    " channel_id = ?1 AND ok = 0 AND at_ms >= ?2 ORDER BY at_ms DESC"
-	    " LIMIT 1", &st, err) < 0)
+	    " channel_id = ?1 AND ok = 0 AND id > (SELECT coalesce(max(id), 0)"
+	    " FROM extensions WHERE channel_id = ?1 AND ok = 1 AND ?2 = ?2)"
+	    " ORDER BY id DESC LIMIT 1", &st, err) < 0)
 		return -1;
 	sqlite3_bind_text(st, 1, channel_id, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, s->last_ok_ms);
+	sqlite3_bind_int64(st, 2, 0);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		s->last_failure_ms = sqlite3_column_int64(st, 0);
 		snprintf(s->last_failure, sizeof(s->last_failure), "%s",

@@ -25,6 +25,9 @@
 struct rv_horizon_policy {
 	int64_t	 epg_ms;	/* guide depth to keep: epg_days */
 	int64_t	 exec_ms;	/* execution depth: exec_hours */
+	/* extend tops up to depth + margin, so that between two runs the
+	 * depth stays above the minimum that status alarms at */
+	int64_t	 margin_ms;
 	int64_t	 locked_ms;	/* the locked window */
 	int64_t	 retention_ms;	/* history kept */
 	int	 force;

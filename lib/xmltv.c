@@ -149,9 +149,11 @@ programme(FILE *f, sqlite3_stmt *st)
 		p += n + (bar != NULL);
 	}
 	if (has_se && episode_kind) {
-		/* xmltv_ns counts from zero. */
-		fprintf(f, "    <episode-num system=\"xmltv_ns\">%d.%d.</episode-num>\n",
-		    season > 0 ? season - 1 : 0, ep > 0 ? ep - 1 : 0);
+		/* xmltv_ns counts from zero, so season 0 (specials) has no
+		 * xmltv_ns form; onscreen says S00. */
+		if (season > 0 && ep > 0)
+			fprintf(f, "    <episode-num system=\"xmltv_ns\">%d.%d."
+			    "</episode-num>\n", season - 1, ep - 1);
 		fprintf(f, "    <episode-num system=\"onscreen\">S%02dE%02d</episode-num>\n",
 		    season, ep);
 	}

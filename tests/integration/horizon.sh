@@ -45,8 +45,9 @@ check_eq "13 channels in the guide" 13 "$(grep -c '<channel id=' "$T/guide.xml")
 
 # A clock 5 h later: the execution horizon grows by what it lacks only.
 check_status "extend 5 h later" 0 rv-horizon --now 2026-01-05T20:00:00Z extend cheers-24-7
-# 2026-01-06T02:00:00Z, six hours past the new clock.
-check_eq "execution reaches 6 h past the new clock" 1767664800000 \
+# 2026-01-06T03:00:00Z: six hours past the new clock and the hour of
+# margin extend keeps so that status does not alarm between runs.
+check_eq "execution reaches 6 h (+1 h margin) past the new clock" 1767668400000 \
     "$(rv-horizon --now 2026-01-05T20:00:00Z status --json cheers-24-7 | jq '.[0].exec_end_ms')"
 
 # A channel file broken by an edit keeps its horizon and exits 1.
@@ -68,11 +69,15 @@ DB2=$T/pub.db
 RV_DB=$DB2 rv-catalog stats >/dev/null
 sh "$RV_TOP/tests/data/catalog.sh" "$DB2" 50
 RV_DB=$DB2 rv-compile --day 2026-01-05 "$RV_CHANNELS/retro-prime.yaml" |
-    RV_DB=$DB2 rv-horizon --now 2026-01-04T00:00:00Z publish >"$T/pub.out"
+    RV_DB=$DB2 rv-horizon --now 2026-01-05T11:00:00Z publish >"$T/pub.out"
 check_eq "publish takes rv-compile's frames" "retro-prime: published 48 blocks (generation 2)" \
     "$(cat "$T/pub.out")"
 check_eq "published guide and execution blocks" "48 48" \
     "$(sqlite3 "$DB2" "SELECT (SELECT count(*) FROM program_blocks), (SELECT count(*) FROM playout_blocks)" | tr '|' ' ')"
+RV_DB=$DB2 rv-compile --day 2026-01-08 "$RV_CHANNELS/retro-prime.yaml" |
+    RV_DB=$DB2 rv-horizon --now 2026-01-05T11:00:00Z publish >/dev/null
+check_eq "a day published past the execution run stays in the guide only" \
+    "96 48" "$(sqlite3 "$DB2" "SELECT (SELECT count(*) FROM program_blocks), (SELECT count(*) FROM playout_blocks)" | tr '|' ' ')"
 check_status "republishing into the locked window is refused" 1 sh -c \
     "RV_DB=$DB2 rv-compile --day 2026-01-05 $RV_CHANNELS/retro-prime.yaml | RV_DB=$DB2 rv-horizon --now 2026-01-05T11:30:00Z publish"
 check_grep "the locked window is named" "locked window" "$T/.err"
