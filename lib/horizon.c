@@ -139,27 +139,44 @@ insert_programs(sqlite3 *db, const struct rv_channel *c,
 	return rc;
 }
 
-/* Spots already planned on the channel before `from`, for cooldowns and
- * daily caps. */
+/* Spots that count against cooldowns and daily caps before `from`: what
+ * aired (the as-run log) before now, and what is planned from now on.  A
+ * spot planned in the past that never aired (the channel was off the
+ * air) does not count. */
 static int
 note_history(sqlite3 *db, struct rv_traffic_ctx *t, const char *ch,
-    int64_t from, struct rv_err *err)
+    int64_t from, int64_t now, struct rv_err *err)
 {
+	static const char *const sql[] = {
+		"SELECT json_extract(payload, '$.asset_id'), at_ms FROM"
+		" asrun_events WHERE channel_id = ?1 AND kind = 'segment_start'"
+		" AND json_extract(payload, '$.asset_id') IS NOT NULL"
+		" AND json_extract(payload, '$.type') <> 'content'"
+		" AND at_ms >= ?2 AND at_ms < ?3 ORDER BY at_ms",
+		"SELECT s.asset_id, s.start_ms FROM playout_segments s"
+		" JOIN playout_blocks b USING (block_id)"
+		" WHERE b.channel_id = ?1 AND s.asset_id IS NOT NULL"
+		" AND s.type <> 'content' AND s.start_ms >= ?2 AND s.start_ms < ?3"
+		" ORDER BY s.start_ms",
+	};
+	int64_t lo[2] = { from - 31 * RV_MS_PER_DAY, now };
+	int64_t hi[2] = { now < from ? now : from, from };
 	sqlite3_stmt *st;
+	int i;
 
-	if (rv_db_prepare(db, "SELECT s.asset_id, s.start_ms FROM"
-	    " playout_segments s JOIN playout_blocks b USING (block_id)"
-	    " WHERE b.channel_id = ?1 AND s.asset_id IS NOT NULL"
-	    " AND s.type <> 'content' AND s.start_ms >= ?2 AND s.start_ms < ?3"
-	    " ORDER BY s.start_ms", &st, err) < 0)
-		return -1;
-	sqlite3_bind_text(st, 1, ch, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, from - 31 * RV_MS_PER_DAY);
-	sqlite3_bind_int64(st, 3, from);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		rv_traffic_note(t, (const char *)sqlite3_column_text(st, 0),
-		    sqlite3_column_int64(st, 1));
-	sqlite3_finalize(st);
+	for (i = 0; i < 2; i++) {
+		if (lo[i] >= hi[i])
+			continue;
+		if (rv_db_prepare(db, sql[i], &st, err) < 0)
+			return -1;
+		sqlite3_bind_text(st, 1, ch, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, lo[i]);
+		sqlite3_bind_int64(st, 3, hi[i]);
+		while (sqlite3_step(st) == SQLITE_ROW)
+			rv_traffic_note(t, (const char *)sqlite3_column_text(st,
+			    0), sqlite3_column_int64(st, 1));
+		sqlite3_finalize(st);
+	}
 	return 0;
 }
 
@@ -220,8 +237,8 @@ insert_plan(sqlite3 *db, sqlite3_stmt *blk, sqlite3_stmt *seg,
 static int
 publish_exec(sqlite3 *db, const struct rv_channel *c,
     const struct rv_catalog *cat, const struct rv_program *p,
-    const char *const *days, int n, int64_t gen, int64_t *unfilled,
-    struct rv_err *err)
+    const char *const *days, int n, int64_t gen, int64_t now,
+    int64_t *unfilled, struct rv_err *err)
 {
 	sqlite3_stmt *blk = NULL, *seg = NULL;
 	struct rv_traffic_ctx t;
@@ -232,7 +249,7 @@ publish_exec(sqlite3 *db, const struct rv_channel *c,
 		return 0;
 	if (rv_traffic_init(&t, c, cat) < 0)
 		return rv_errf(err, "out of memory");
-	rc = note_history(db, &t, c->id, p[0].start_ms, err);
+	rc = note_history(db, &t, c->id, p[0].start_ms, now, err);
 	if (rc == 0)
 		rc = rv_db_prepare(db, "INSERT INTO playout_blocks (block_id,"
 		    " channel_id, broadcast_day, start_ms, end_ms,"
@@ -525,7 +542,7 @@ extend_exec(sqlite3 *db, const struct rv_channel *c,
 		    l.p[l.n - 1].end_ms, now, 0, "rv-horizon extend", &gen, err);
 		if (rc == 0)
 			rc = publish_exec(db, c, cat, l.p,
-			    (const char *const *)l.days, l.n, gen,
+			    (const char *const *)l.days, l.n, gen, now,
 			    &res->unfilled_ms, err);
 		if (rc == 0) {
 			res->blocks_published = l.n;
@@ -713,7 +730,7 @@ rv_horizon_publish(sqlite3 *db, const struct rv_channel *c,
 		    "rv-horizon publish", &gen, err);
 		if (rc == 0)
 			rc = publish_exec(db, c, cat, blocks, days, n, gen,
-			    &res->unfilled_ms, err);
+			    now_ms, &res->unfilled_ms, err);
 	}
 	if (rc == 0) {
 		res->generation = gen;

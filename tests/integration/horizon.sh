@@ -86,6 +86,40 @@ check_status "with --force it is rewritten" 0 sh -c \
 check_eq "a forced generation is marked" "1" \
     "$(sqlite3 "$DB2" "SELECT forced FROM generations ORDER BY id DESC LIMIT 1")"
 
+# What aired counts against cooldowns: a channel whose breaks take only
+# station IDs (five of them, cooldown 1 h); when all five aired ten
+# minutes ago (as-run), the next breaks are pad; without as-run they
+# carry station IDs.
+mkdir -p "$T/ids"
+cp "$RV_CHANNELS/_defaults.yaml" "$T/ids/"
+sed -e '/^traffic:/,$d' "$RV_CHANNELS/cheers-24-7.yaml" >"$T/ids/cheers-24-7.yaml"
+printf 'traffic:\n  allowed_types: [station_id]\n  default_cooldown_seconds: 3600\n' \
+    >>"$T/ids/cheers-24-7.yaml"
+for db in aired control; do
+	RV_DB=$T/$db.db rv-catalog stats >/dev/null
+	sh "$RV_TOP/tests/data/catalog.sh" "$T/$db.db" 10
+done
+# 14:50Z: each of the five station IDs started a segment on air.
+sqlite3 "$T/aired.db" "INSERT INTO asrun_sessions (session_id, channel_id,
+    started_ms) VALUES ('s1', 'cheers-24-7', 1767624000000);
+    INSERT INTO asrun_events (session_id, seq, channel_id, kind, at_ms,
+    frame, block_id, segment_idx, payload) SELECT 's1', i, 'cheers-24-7',
+    'segment_start', 1767624600000 + i, i, 'b', i, json_object('asset_id',
+    'a-in-station_id-0' || (i - 1), 'type', 'station_id') FROM
+    (SELECT 1 AS i UNION SELECT 2 UNION SELECT 3 UNION SELECT 4 UNION SELECT 5)"
+for db in aired control; do
+	RV_DB=$T/$db.db RV_CHANNELS=$T/ids rv-horizon --now $NOW extend >/dev/null
+done
+# The 15:00Z block's breaks.
+ids_in_first() {
+	sqlite3 "$1" "SELECT count(*) FROM playout_segments WHERE block_id =
+	    'cheers-24-7-20260105T1500Z' AND type = 'station_id'"
+}
+check "without as-run the first block's breaks carry station IDs" \
+    test "$(ids_in_first "$T/control.db")" -gt 0
+check_eq "station IDs that aired 10 minutes ago are held back by their cooldown" \
+    0 "$(ids_in_first "$T/aired.db")"
+
 # Crash safety: kill extend at random moments; the database stays whole
 # and every channel's horizon is one generation's or the next's.
 DB3=$T/crash.db
