@@ -1,6 +1,7 @@
 #include "frame.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/uio.h>
@@ -203,6 +204,53 @@ rv_frame_write(int fd, int type, const void *payload, size_t len,
 			return rv_errf(err, "writing '%c' frame: %s", type,
 			    strerror(errno));
 		done += (size_t)n;
+	}
+	return 0;
+}
+
+int
+rv_frame_write_timeout(int fd, int type, const void *payload, size_t len,
+    int timeout_ms, struct rv_err *err)
+{
+	uint8_t head[5];
+	const uint8_t *p;
+	struct pollfd pfd = { .fd = fd, .events = POLLOUT };
+	size_t total, done = 0, off;
+	ssize_t n;
+	int part, rc;
+
+	if (!rv_frame_type_valid(type))
+		return rv_errf(err, "frame type 0x%02x is not an ASCII letter",
+		    (unsigned)type & 0xff);
+	if (len > RV_FRAME_PAYLOAD_MAX)
+		return rv_errf(err, "'%c' frame payload of %zu bytes exceeds "
+		    "%u", type, len, RV_FRAME_PAYLOAD_MAX);
+	head[0] = (uint8_t)((len + 1) >> 24);
+	head[1] = (uint8_t)((len + 1) >> 16);
+	head[2] = (uint8_t)((len + 1) >> 8);
+	head[3] = (uint8_t)(len + 1);
+	head[4] = (uint8_t)type;
+	total = sizeof(head) + len;
+	while (done < total) {
+		part = done < sizeof(head);
+		off = part ? done : done - sizeof(head);
+		p = part ? head + off : (const uint8_t *)payload + off;
+		n = write(fd, p, part ? sizeof(head) - off : len - off);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return rv_errf(err, "writing '%c' frame: %s", type,
+			    strerror(errno));
+		rc = poll(&pfd, 1, timeout_ms);
+		if (rc == 0)
+			return rv_errf(err, "the reader took nothing for %d s",
+			    timeout_ms / 1000);
+		if (rc < 0 && errno != EINTR)
+			return rv_errf(err, "poll: %s", strerror(errno));
 	}
 	return 0;
 }

@@ -52,6 +52,11 @@ void	rv_frame_free(struct rv_frame *f);
 /* Write one whole frame, retrying partial writes and EINTR. */
 int	rv_frame_write(int fd, int type, const void *payload, size_t len,
 	    struct rv_err *err);
+/* The same on a non-blocking descriptor, failing when the reader takes
+ * nothing for timeout_ms (a consumer that stopped reading). */
+int	rv_frame_write_timeout(int fd, int type, const void *payload,
+	    size_t len, int timeout_ms, struct rv_err *err);
+
 /* Encode j canonically (rv_json_canonical) and write it as one frame. */
 int	rv_frame_write_json(int fd, int type, const json_t *j,
 	    struct rv_err *err);

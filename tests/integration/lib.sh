@@ -8,7 +8,8 @@
 set -u
 : "${RV_TOP:?run through tests/run.sh (RV_TOP not set)}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/rvtest.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# RV_KEEP=1 keeps the scratch folder, for looking into a failure.
+[ -n "${RV_KEEP:-}" ] || trap 'rm -rf "$T"' EXIT
 RV_RUN=$T/run
 RV_DB=$T/retrovue.db
 export RV_RUN RV_DB

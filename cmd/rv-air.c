@@ -1,0 +1,488 @@
+/*
+ * rv-air — the playout engine: block plans in, MPEG-TS out, one frame per
+ * tick, fences that never move, execution evidence (rv-air(1)).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <libavutil/log.h>
+#include <sqlite3.h>
+
+#include "air/session.h"
+#include "blockplan.h"
+#include "channel.h"
+#include "cli.h"
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "frame.h"
+#include "json.h"
+
+static const char usage[] =
+    "usage: rv-air [-C FILE] [--clock wall|fast] [--evidence PATH]\n"
+    "              [--size WxH] [--rate R] [--preset P] [--bitrate KBPS]\n"
+    "  reads B frames on stdin, writes H, T and M frames on stdout and E\n"
+    "  frames to the evidence FIFO or file.\n";
+
+#define QUEUE_MAX	4096	/* evidence events held for a slow reader */
+
+/* Plans read by the input thread, for the tick loop. */
+struct inbox {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	json_t		*plans;		/* array, oldest first */
+	int		 eof, failed;
+	char		 why[RV_ERR_MAX];
+};
+
+/* Evidence on its way to PATH, written by its own thread. */
+struct outbox {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	const char	*path;
+	json_t		*queue;
+	int		 done;
+	long		 dropped;
+};
+
+struct out {
+	int		 timeout_ms;
+	int		 failed;
+	struct rv_err	 err;
+	struct outbox	*evidence;
+};
+
+static void *
+reader(void *arg)
+{
+	struct inbox *in = arg;
+	struct rv_frame_reader *r = malloc(sizeof(*r));
+	struct rv_frame f = { 0 };
+	struct rv_err err;
+	json_t *j;
+	int rc;
+
+	if (r == NULL)
+		goto out;
+	rv_frame_reader_init(r, STDIN_FILENO, "stdin");
+	while ((rc = rv_frame_read(r, &f, &err)) == 1) {
+		if (f.type == 'Z')
+			break;
+		if (f.type != 'B')
+			continue;	/* H, and types we do not know */
+		if ((j = rv_frame_json(&f, &err)) == NULL ||
+		    rv_blockplan_check(j, &err) < 0) {
+			rv_warnx("stdin: frame %lld: %s (plan skipped)",
+			    (long long)r->frames, err.msg);
+			json_decref(j);
+			continue;
+		}
+		pthread_mutex_lock(&in->mu);
+		json_array_append_new(in->plans, j);
+		pthread_cond_signal(&in->cv);
+		pthread_mutex_unlock(&in->mu);
+	}
+	if (rc < 0) {
+		pthread_mutex_lock(&in->mu);
+		in->failed = 1;
+		snprintf(in->why, sizeof(in->why), "%s", err.msg);
+		pthread_mutex_unlock(&in->mu);
+	}
+out:
+	rv_frame_free(&f);
+	free(r);
+	pthread_mutex_lock(&in->mu);
+	in->eof = 1;
+	pthread_cond_signal(&in->cv);
+	pthread_mutex_unlock(&in->mu);
+	return NULL;
+}
+
+/* The next plan; wait: block until one comes (or the input ends).  NULL
+ * when there is none. */
+static json_t *
+next_plan(struct inbox *in, int wait, int *eof)
+{
+	json_t *p = NULL;
+
+	pthread_mutex_lock(&in->mu);
+	while (wait && json_array_size(in->plans) == 0 && !in->eof &&
+	    !rv_stop_signal)
+		pthread_cond_wait(&in->cv, &in->mu);
+	if (json_array_size(in->plans) > 0) {
+		p = json_incref(json_array_get(in->plans, 0));
+		json_array_remove(in->plans, 0);
+	}
+	*eof = in->eof && p == NULL;
+	pthread_mutex_unlock(&in->mu);
+	return p;
+}
+
+/* Open the evidence path: a FIFO only once a reader is there (a FIFO
+ * opened without one would block), a file for appending. */
+static int
+evidence_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_NONBLOCK | O_APPEND | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT)
+		fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	return fd;
+}
+
+static void *
+evidence_writer(void *arg)
+{
+	struct outbox *o = arg;
+	struct rv_err err;
+	json_t *e;
+	char *text;
+	int fd = -1;
+
+	for (;;) {
+		pthread_mutex_lock(&o->mu);
+		while (json_array_size(o->queue) == 0 && !o->done)
+			pthread_cond_wait(&o->cv, &o->mu);
+		if (json_array_size(o->queue) == 0 && o->done) {
+			pthread_mutex_unlock(&o->mu);
+			break;
+		}
+		e = json_incref(json_array_get(o->queue, 0));
+		pthread_mutex_unlock(&o->mu);
+		if (fd < 0 && (fd = evidence_open(o->path)) < 0) {
+			/* No reader yet: keep the events and try again. */
+			json_decref(e);
+			usleep(200000);
+			continue;
+		}
+		if ((text = rv_json_canonical(e)) == NULL) {
+			/* Cannot be encoded: never blocks the queue. */
+			pthread_mutex_lock(&o->mu);
+			json_array_remove(o->queue, 0);
+			o->dropped++;
+			pthread_mutex_unlock(&o->mu);
+			json_decref(e);
+			continue;
+		}
+		if (rv_frame_write(fd, 'E', text, strlen(text), &err) < 0) {
+			/* The reader went away: reconnect, resend. */
+			free(text);
+			close(fd);
+			fd = -1;
+			json_decref(e);
+			continue;
+		}
+		free(text);
+		json_decref(e);
+		pthread_mutex_lock(&o->mu);
+		json_array_remove(o->queue, 0);
+		pthread_mutex_unlock(&o->mu);
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static void
+on_evidence(void *arg, json_t *e)
+{
+	struct out *o = arg;
+	struct outbox *b = o->evidence;
+
+	if (b == NULL) {
+		json_decref(e);
+		return;
+	}
+	pthread_mutex_lock(&b->mu);
+	/* Evidence never holds up a tick: past the bound it is dropped,
+	 * and counted. */
+	if (json_array_size(b->queue) >= QUEUE_MAX) {
+		b->dropped++;
+		json_decref(e);
+	} else {
+		json_array_append_new(b->queue, e);
+		pthread_cond_signal(&b->cv);
+	}
+	pthread_mutex_unlock(&b->mu);
+}
+
+static int
+on_ts(void *arg, const uint8_t *bytes, size_t len)
+{
+	struct out *o = arg;
+
+	if (o->failed)
+		return -1;
+	if (rv_frame_write_timeout(STDOUT_FILENO, 'T', bytes, len,
+	    o->timeout_ms, &o->err) < 0) {
+		o->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+on_marker(void *arg, json_t *m)
+{
+	struct out *o = arg;
+	char *text = rv_json_canonical(m);
+	int rc = -1;
+
+	json_decref(m);
+	if (text != NULL && !o->failed)
+		rc = rv_frame_write_timeout(STDOUT_FILENO, 'M', text,
+		    strlen(text), o->timeout_ms, &o->err);
+	if (rc < 0)
+		o->failed = 1;
+	free(text);
+	return rc;
+}
+
+/* The channel's format from its file, through the database. */
+static void
+channel_format(const struct rv_config *cfg, const char *channel,
+    struct rv_enc_config *enc)
+{
+	struct rv_channel_defaults def = { cfg->timezone,
+	    cfg->broadcast_day_start };
+	struct rv_channel *c = NULL;
+	struct rv_diags d = { 0 };
+	struct rv_err err;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	char file[4096] = "";
+
+	if (rv_db_open(cfg->database, &db, &err) < 0)
+		return;
+	if (rv_db_prepare(db, "SELECT file FROM channels WHERE id = ?1", &st,
+	    &err) == 0) {
+		sqlite3_bind_text(st, 1, channel, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(file, sizeof(file), "%s",
+			    (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	rv_db_close(db);
+	if (file[0] != 0 && rv_channel_load(file, &def, &c, &d) == 0) {
+		enc->width = c->width;
+		enc->height = c->height;
+		enc->rate = c->frame_rate;
+	}
+	rv_diags_free(&d);
+	rv_channel_free(c);
+}
+
+struct opts {
+	const char	*config, *evidence, *preset;
+	enum rv_clock_mode clock;
+	int		 width, height, kbps;
+	struct rv_rate	 rate;
+};
+
+static int
+play(struct opts *op, struct rv_config *cfg)
+{
+	struct inbox in = { .plans = json_array() };
+	struct outbox ev = { .path = op->evidence, .queue = json_array() };
+	struct out o = { .timeout_ms = cfg->playout.consumer_timeout_seconds *
+	    1000, .evidence = op->evidence ? &ev : NULL };
+	struct rv_air_sink sink = { &o, on_ts, on_marker, on_evidence };
+	struct rv_air_config ac = { 0 };
+	struct rv_air *air = NULL;
+	struct rv_clock clock;
+	struct rv_err err;
+	pthread_t rt, et;
+	json_t *plan, *h;
+	char session[160], channel[128];
+	int64_t epoch, start;
+	int eof, rc = -1;
+
+	pthread_mutex_init(&in.mu, NULL);
+	pthread_cond_init(&in.cv, NULL);
+	pthread_mutex_init(&ev.mu, NULL);
+	pthread_cond_init(&ev.cv, NULL);
+	if (pthread_create(&rt, NULL, reader, &in) != 0)
+		return -1;
+	if (op->evidence && pthread_create(&et, NULL, evidence_writer, &ev))
+		return -1;
+	plan = next_plan(&in, 1, &eof);
+	if (plan == NULL) {
+		rv_warnx("%s", in.failed ? in.why : "no block plan on stdin");
+		goto out;
+	}
+	/* Copied: the plan goes once it has played. */
+	snprintf(channel, sizeof(channel), "%s", json_string_value(
+	    json_object_get(plan, "channel")) ? json_string_value(
+	    json_object_get(plan, "channel")) : "channel");
+	start = json_integer_value(json_object_get(plan, "start_ms"));
+	epoch = json_object_get(plan, "join_ms") ?
+	    json_integer_value(json_object_get(plan, "join_ms")) : start;
+	snprintf(session, sizeof(session), "PS-%s-%lld", channel,
+	    (long long)epoch);
+	ac.channel = channel;
+	ac.session = session;
+	ac.enc.width = 1280;
+	ac.enc.height = 720;
+	ac.enc.rate = (struct rv_rate){ 30000, 1001 };
+	channel_format(cfg, ac.channel, &ac.enc);
+	if (op->width > 0) {
+		ac.enc.width = op->width;
+		ac.enc.height = op->height;
+	}
+	if (op->rate.num > 0)
+		ac.enc.rate = op->rate;
+	ac.enc.preset = op->preset ? op->preset : cfg->playout.preset;
+	ac.enc.video_kbps = op->kbps ? op->kbps : cfg->playout.video_bitrate_kbps;
+	ac.enc.audio_kbps = cfg->playout.audio_bitrate_kbps;
+	ac.enc.gop_seconds = cfg->playout.gop_seconds;
+	ac.enc.service_name = ac.channel;
+	ac.hold_ms = 500;
+	rv_clock_init(&clock, op->clock, epoch);
+	ac.clock = &clock;
+	h = json_pack("{s:s, s:s, s:s, s:s}", "tool", "rv-air", "version",
+	    RV_VERSION, "channel", ac.channel, "session", session);
+	if (rv_frame_write_json(STDOUT_FILENO, 'H', h, &err) < 0) {
+		json_decref(h);
+		rv_warnx("%s", err.msg);
+		goto out;
+	}
+	json_decref(h);
+	fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) |
+	    O_NONBLOCK);
+	if (rv_air_open(&ac, &sink, epoch, &air, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		json_decref(plan);
+		goto out;
+	}
+	rc = 0;
+	while (plan != NULL && rc == 0 && !rv_stop_signal) {
+		rc = rv_air_block(air, plan, &err);
+		json_decref(plan);
+		plan = NULL;
+		/* On the wall clock a late plan must not hold the picture:
+		 * pad a frame at a time until one comes. */
+		while (rc == 0 && !rv_stop_signal && (plan = next_plan(&in,
+		    op->clock == RV_CLOCK_FAST, &eof)) == NULL && !eof)
+			rc = rv_air_pad(air, rv_air_tick(air) + 1, &err);
+	}
+	json_decref(plan);
+	if (rc < 0)
+		rv_warnx("%s", o.failed ? o.err.msg : err.msg);
+	if (rv_air_finish(air, rc < 0 ? "error" : rv_stop_signal ? "stopped" :
+	    "end of plans", &err) < 0 && rc == 0) {
+		rv_warnx("%s", err.msg);
+		rc = -1;
+	}
+	if (rc == 0 && !o.failed) {
+		fcntl(STDOUT_FILENO, F_SETFL, fcntl(STDOUT_FILENO, F_GETFL) &
+		    ~O_NONBLOCK);
+		h = json_pack("{s:s}", "reason", rv_stop_signal ? "stopped" :
+		    "end of plans");
+		rv_frame_write_json(STDOUT_FILENO, 'Z', h, &err);
+		json_decref(h);
+	}
+out:
+	rv_air_free(air);
+	if (op->evidence) {
+		pthread_mutex_lock(&ev.mu);
+		ev.done = 1;
+		pthread_cond_signal(&ev.cv);
+		pthread_mutex_unlock(&ev.mu);
+		pthread_join(et, NULL);
+		if (ev.dropped > 0)
+			rv_warnx("%ld evidence events dropped", ev.dropped);
+	}
+	/* The reader may sit in read(): it ends with stdin. */
+	pthread_detach(rt);
+	json_decref(ev.queue);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { O_CLOCK = 256, O_EVIDENCE, O_SIZE, O_RATE, O_PRESET, O_BITRATE,
+	    O_VERSION };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "clock", required_argument, NULL, O_CLOCK },
+		{ "evidence", required_argument, NULL, O_EVIDENCE },
+		{ "size", required_argument, NULL, O_SIZE },
+		{ "rate", required_argument, NULL, O_RATE },
+		{ "preset", required_argument, NULL, O_PRESET },
+		{ "bitrate", required_argument, NULL, O_BITRATE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, O_VERSION },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct opts op = { .clock = RV_CLOCK_WALL };
+	struct rv_config cfg;
+	struct rv_err err;
+	int ch;
+
+	rv_log_init(argv[0]);
+	rv_cli_signals();
+	while ((ch = getopt_long(argc, argv, "C:hv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			op.config = optarg;
+			break;
+		case O_CLOCK:
+			if (rv_clock_mode_parse(optarg, &op.clock, &err) < 0)
+				return rv_cli_usage_error(usage, "%s", err.msg);
+			break;
+		case O_EVIDENCE:
+			op.evidence = optarg;
+			break;
+		case O_SIZE:
+			if (sscanf(optarg, "%dx%d", &op.width, &op.height) != 2 ||
+			    op.width < 16 || op.height < 16 || op.width % 2 ||
+			    op.height % 2)
+				return rv_cli_usage_error(usage, "--size takes "
+				    "even WxH (%s)", optarg);
+			break;
+		case O_RATE:
+			if (rv_rate_parse(optarg, &op.rate, &err) < 0)
+				return rv_cli_usage_error(usage, "%s", err.msg);
+			break;
+		case O_PRESET:
+			op.preset = optarg;
+			break;
+		case O_BITRATE:
+			op.kbps = atoi(optarg);
+			if (op.kbps < 100 || op.kbps > 50000)
+				return rv_cli_usage_error(usage, "--bitrate takes "
+				    "100 to 50000 (%s)", optarg);
+			break;
+		case 'h':
+			return rv_cli_help(usage);
+		case 'v':
+			rv_log_set_level(rv_log_level() + 1);
+			break;
+		case O_VERSION:
+			return rv_cli_version();
+		default:
+			return rv_cli_usage_error(usage, "unknown option");
+		}
+	}
+	if (optind != argc)
+		return rv_cli_usage_error(usage, "no arguments are taken");
+	if (isatty(STDOUT_FILENO))
+		return rv_cli_usage_error(usage, "frames are binary: pipe them "
+		    "into rv-hlsseg or rv-frame ts");
+	av_log_set_level(rv_log_level() >= RV_DEBUG ? AV_LOG_INFO :
+	    AV_LOG_QUIET);
+	if (rv_cli_config(op.config, &cfg) < 0)
+		return RV_EXIT_FAIL;
+	return play(&op, &cfg) < 0 ? RV_EXIT_FAIL : RV_EXIT_OK;
+}

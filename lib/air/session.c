@@ -1,0 +1,386 @@
+#include "air/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libavutil/frame.h>
+
+#include "air/fence.h"
+#include "json.h"
+
+struct rv_air {
+	struct rv_air_config	 cfg;
+	struct rv_air_sink	 sink;
+	struct rv_enc		*enc;
+	int64_t			 epoch;
+	int64_t			 tick;		/* next frame */
+	int64_t			 seq;		/* evidence, +1 from 1 */
+	int			 started;	/* session_start sent */
+	AVFrame			*black, *held;
+	int64_t			 held_tick;	/* when `held` was shown */
+	float			*pcm[2];
+	int			 pcm_cap;
+	struct rv_air_counts	 counts;
+	struct rv_src_format	 fmt;
+};
+
+static int64_t
+instant(const struct rv_air *a, int64_t tick)
+{
+	return a->epoch + rv_frame_ms(tick, a->cfg.enc.rate);
+}
+
+static json_t *
+event(struct rv_air *a, const char *kind, int64_t tick)
+{
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:I}", "kind", kind,
+	    "channel", a->cfg.channel, "session", a->cfg.session, "seq",
+	    (json_int_t)++a->seq, "utc_ms", (json_int_t)instant(a, tick),
+	    "frame", (json_int_t)tick);
+}
+
+static int
+marker(struct rv_air *a, const char *kind, int64_t tick, const char *block,
+    int segment)
+{
+	json_t *m = json_pack("{s:s, s:I, s:I, s:I}", "kind", kind, "pts",
+	    (json_int_t)(rv_frame_pts(tick, a->cfg.enc.rate) +
+	    rv_enc_pts_offset(a->enc)), "utc_ms", (json_int_t)instant(a, tick),
+	    "frame", (json_int_t)tick);
+
+	if (block != NULL)
+		json_object_set_new(m, "block_id", json_string(block));
+	if (segment >= 0)
+		json_object_set_new(m, "segment_index", json_integer(segment));
+	return a->sink.marker(a->sink.arg, m);
+}
+
+static AVFrame *
+black_frame(int w, int h)
+{
+	AVFrame *f = av_frame_alloc();
+	int y;
+
+	if (f == NULL)
+		return NULL;
+	f->format = AV_PIX_FMT_YUV420P;
+	f->width = w;
+	f->height = h;
+	if (av_frame_get_buffer(f, 0) < 0) {
+		av_frame_free(&f);
+		return NULL;
+	}
+	for (y = 0; y < h; y++)
+		memset(f->data[0] + y * f->linesize[0], 16, (size_t)w);
+	for (y = 0; y < h / 2; y++) {
+		memset(f->data[1] + y * f->linesize[1], 128, (size_t)w / 2);
+		memset(f->data[2] + y * f->linesize[2], 128, (size_t)w / 2);
+	}
+	return f;
+}
+
+int
+rv_air_open(const struct rv_air_config *cfg, const struct rv_air_sink *sink,
+    int64_t epoch, struct rv_air **out, struct rv_err *err)
+{
+	struct rv_air *a;
+
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return rv_errf(err, "out of memory");
+	a->cfg = *cfg;
+	a->sink = *sink;
+	a->epoch = epoch;
+	a->fmt.width = cfg->enc.width;
+	a->fmt.height = cfg->enc.height;
+	a->fmt.rate = cfg->enc.rate;
+	a->fmt.sample_rate = cfg->enc.sample_rate ? cfg->enc.sample_rate :
+	    48000;
+	a->fmt.aspect = cfg->aspect;
+	a->black = black_frame(cfg->enc.width, cfg->enc.height);
+	a->held = av_frame_alloc();
+	if (a->black == NULL || a->held == NULL) {
+		rv_air_free(a);
+		return rv_errf(err, "out of memory");
+	}
+	if (rv_enc_open(&cfg->enc, sink->ts, sink->arg, &a->enc, err) < 0) {
+		rv_air_free(a);
+		return -1;
+	}
+	*out = a;
+	return 0;
+}
+
+static int
+pcm_room(struct rv_air *a, int n)
+{
+	float *p;
+	int i;
+
+	if (n <= a->pcm_cap)
+		return 0;
+	for (i = 0; i < 2; i++) {
+		if ((p = realloc(a->pcm[i], (size_t)n * sizeof(float))) == NULL)
+			return -1;
+		a->pcm[i] = p;
+	}
+	a->pcm_cap = n;
+	return 0;
+}
+
+/* One tick: this frame's picture (content, else the held frame for a
+ * while, else black) and exactly its audio (the source's, else
+ * silence). */
+static int
+tick(struct rv_air *a, struct rv_source *src, int64_t k, int *content,
+    struct rv_err *err)
+{
+	int64_t n = rv_frame_samples(a->tick, a->cfg.enc.rate,
+	    a->fmt.sample_rate);
+	AVFrame *frame = NULL;
+	int rc = 0;
+
+	*content = 0;
+	if (src != NULL && (rc = rv_src_video(src, k, &frame, err)) < 0)
+		return -1;
+	if (rc == 1) {
+		*content = 1;
+		a->counts.content++;
+		av_frame_unref(a->held);
+		if (av_frame_ref(a->held, frame) < 0)
+			return rv_errf(err, "out of memory");
+		a->held_tick = a->tick;
+	} else if (a->held->data[0] != NULL && rv_frame_ms(a->tick -
+	    a->held_tick, a->cfg.enc.rate) < a->cfg.hold_ms) {
+		frame = a->held;
+		a->counts.held++;
+	} else {
+		frame = a->black;
+		a->counts.pad++;
+	}
+	if (rv_enc_video(a->enc, frame, err) < 0)
+		return -1;
+	if (pcm_room(a, (int)n) < 0)
+		return rv_errf(err, "out of memory");
+	if (src != NULL) {
+		if (rv_src_audio(src, (float *const[]){ a->pcm[0], a->pcm[1] },
+		    (int)n, err) < 0)
+			return -1;
+	} else {
+		memset(a->pcm[0], 0, (size_t)n * sizeof(float));
+		memset(a->pcm[1], 0, (size_t)n * sizeof(float));
+	}
+	if (rv_enc_audio(a->enc, (const float *const[]){ a->pcm[0],
+	    a->pcm[1] }, (int)n, err) < 0)
+		return -1;
+	if (a->cfg.clock != NULL && a->cfg.clock->mode == RV_CLOCK_WALL) {
+		if (rv_clock_now(a->cfg.clock) > instant(a, a->tick + 1))
+			a->counts.late++;
+		rv_clock_sleep_until(a->cfg.clock, instant(a, a->tick + 1));
+	}
+	a->tick++;
+	return 0;
+}
+
+static int
+start_session(struct rv_air *a)
+{
+	json_t *e;
+
+	if (a->started)
+		return 0;
+	a->started = 1;
+	e = event(a, "session_start", a->tick);
+	json_object_set_new(e, "fps", json_pack("{s:I, s:I}", "num",
+	    (json_int_t)a->cfg.enc.rate.num, "den",
+	    (json_int_t)a->cfg.enc.rate.den));
+	a->sink.evidence(a->sink.arg, e);
+	return marker(a, "session_start", a->tick, NULL, -1);
+}
+
+int
+rv_air_pad(struct rv_air *a, int64_t until, struct rv_err *err)
+{
+	int content;
+
+	if (start_session(a) < 0)
+		return rv_errf(err, "writing a marker failed");
+	while (a->tick < until)
+		if (tick(a, NULL, 0, &content, err) < 0)
+			return -1;
+	return 0;
+}
+
+static const char *
+str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* Play one segment from its seam to the next; the evidence says how. */
+static int
+segment(struct rv_air *a, const json_t *plan, const json_t *seg,
+    const struct rv_seam *s, struct rv_err *err)
+{
+	const char *uri = str(seg, "uri"), *type = str(seg, "type"), *status;
+	const char *block = str(plan, "block_id");
+	struct rv_source *src = NULL;
+	int64_t k, frames = 0, content_frames = 0, fin = 0, fout = 0;
+	struct rv_err oerr;
+	char reason[RV_ERR_MAX] = "";
+	double gain = json_real_value(json_object_get(seg, "gain_db"));
+	json_t *e;
+	int content;
+
+	rv_json_opt_int(seg, "fade_in_ms", &fin, NULL);
+	rv_json_opt_int(seg, "fade_out_ms", &fout, NULL);
+	if (strcmp(type, "content") == 0)
+		rv_enc_force_idr(a->enc);
+	if (uri != NULL && rv_src_open(uri, s->in_ms, s->dur_ms, gain,
+	    s->in_ms == json_integer_value(json_object_get(seg, "in_ms")) ?
+	    fin : 0, fout, &a->fmt, &src, &oerr) < 0) {
+		/* A missing or broken file never stops the channel. */
+		snprintf(reason, sizeof(reason), "%s", oerr.msg);
+		src = NULL;
+	}
+	e = event(a, "segment_start", a->tick);
+	json_object_set_new(e, "block_id", json_string(block));
+	json_object_set_new(e, "segment_index", json_integer(s->index));
+	json_object_set_new(e, "type", json_string(type));
+	json_object_set_new(e, "in_ms", json_integer(s->in_ms));
+	if (uri != NULL)
+		json_object_set_new(e, "uri", json_string(uri));
+	if (str(seg, "asset_id") != NULL)
+		json_object_set_new(e, "asset_id",
+		    json_string(str(seg, "asset_id")));
+	a->sink.evidence(a->sink.arg, e);
+	if (marker(a, "segment_start", a->tick, block, s->index) < 0)
+		return rv_errf(err, "writing a marker failed");
+	for (k = 0; a->tick < s->end_tick; k++, frames++) {
+		if (tick(a, src, k, &content, err) < 0) {
+			rv_src_close(src);
+			return -1;
+		}
+		content_frames += content;
+	}
+	if (uri != NULL && src == NULL)
+		status = "substituted";
+	else if (src != NULL && rv_src_error(src) != NULL) {
+		status = "error";
+		snprintf(reason, sizeof(reason), "%s", rv_src_error(src));
+	} else if (src != NULL && content_frames + 1 < frames)
+		status = "short";
+	else
+		status = "aired";
+	rv_src_close(src);
+	e = event(a, "segment_end", a->tick);
+	json_object_set_new(e, "block_id", json_string(block));
+	json_object_set_new(e, "segment_index", json_integer(s->index));
+	json_object_set_new(e, "type", json_string(type));
+	json_object_set_new(e, "status", json_string(status));
+	json_object_set_new(e, "frames", json_integer(frames));
+	json_object_set_new(e, "content_frames", json_integer(content_frames));
+	if (reason[0] != 0)
+		json_object_set_new(e, "reason", json_string(reason));
+	if (str(seg, "asset_id") != NULL)
+		json_object_set_new(e, "asset_id",
+		    json_string(str(seg, "asset_id")));
+	a->sink.evidence(a->sink.arg, e);
+	return 0;
+}
+
+int
+rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
+{
+	const json_t *segs = json_object_get(plan, "segments");
+	const char *block = str(plan, "block_id");
+	struct rv_block_ticks b;
+	int64_t join = -1, start;
+	json_t *e;
+	int i, rc = 0;
+
+	if (rv_json_opt_int(plan, "join_ms", &join, err) < 0)
+		return -1;
+	if (a->started)
+		join = -1;	/* only a session's first plan joins */
+	if (rv_block_ticks(plan, a->epoch, a->cfg.enc.rate, a->tick, join, &b,
+	    err) < 0)
+		return -1;
+	if (start_session(a) < 0) {
+		rv_block_ticks_free(&b);
+		return rv_errf(err, "writing a marker failed");
+	}
+	/* A plan that starts later than the last fence: pad the hole. */
+	if (b.start_tick > a->tick && rv_air_pad(a, b.start_tick, err) < 0) {
+		rv_block_ticks_free(&b);
+		return -1;
+	}
+	start = a->tick;
+	rv_enc_force_idr(a->enc);
+	e = event(a, "block_start", start);
+	json_object_set_new(e, "block_id", json_string(block));
+	json_object_set_new(e, "fence_frame", json_integer(b.fence_tick));
+	a->sink.evidence(a->sink.arg, e);
+	if (marker(a, "block_start", start, block, -1) < 0) {
+		rv_block_ticks_free(&b);
+		return rv_errf(err, "writing a marker failed");
+	}
+	for (i = 0; i < b.n && rc == 0; i++) {
+		/* A seam already passed (a late plan) starts now. */
+		if (b.seams[i].tick < a->tick)
+			b.seams[i].tick = a->tick;
+		if (b.seams[i].end_tick <= a->tick)
+			continue;
+		rc = segment(a, plan, json_array_get(segs,
+		    (size_t)b.seams[i].index), &b.seams[i], err);
+	}
+	if (rc == 0 && a->tick < b.fence_tick)
+		rc = rv_air_pad(a, b.fence_tick, err);
+	if (rc == 0) {
+		e = event(a, "block_fence", a->tick);
+		json_object_set_new(e, "block_id", json_string(block));
+		json_object_set_new(e, "frames", json_integer(a->tick - start));
+		a->sink.evidence(a->sink.arg, e);
+	}
+	rv_block_ticks_free(&b);
+	return rc;
+}
+
+int64_t
+rv_air_tick(const struct rv_air *a)
+{
+	return a->tick;
+}
+
+int
+rv_air_finish(struct rv_air *a, const char *reason, struct rv_err *err)
+{
+	json_t *e;
+
+	if (a->started) {
+		e = event(a, "session_end", a->tick);
+		json_object_set_new(e, "reason", json_string(reason));
+		a->sink.evidence(a->sink.arg, e);
+	}
+	return rv_enc_finish(a->enc, err);
+}
+
+void
+rv_air_counts(const struct rv_air *a, struct rv_air_counts *c)
+{
+	*c = a->counts;
+}
+
+void
+rv_air_free(struct rv_air *a)
+{
+	if (a == NULL)
+		return;
+	rv_enc_free(a->enc);
+	av_frame_free(&a->black);
+	av_frame_free(&a->held);
+	free(a->pcm[0]);
+	free(a->pcm[1]);
+	free(a);
+}

@@ -1,0 +1,63 @@
+/*
+ * session — one playout session of rv-air (DESIGN.md §6): the tick loop
+ * that turns block plans into exactly one video frame and its exact audio
+ * per output frame, cut at fences that never move, with execution
+ * evidence and markers for every session, block and segment start.
+ *
+ * The session owns the encoder and the sources it opens; its output goes
+ * through callbacks (TS bytes, markers, evidence), so rv-air decides where
+ * they are written and how.
+ */
+#ifndef RV_AIR_SESSION_H
+#define RV_AIR_SESSION_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "air/encode.h"
+#include "air/source.h"
+#include "clock.h"
+#include "log.h"
+
+struct rv_air_sink {
+	void	*arg;
+	int	(*ts)(void *arg, const uint8_t *bytes, size_t len);
+	int	(*marker)(void *arg, json_t *m);	/* takes ownership */
+	void	(*evidence)(void *arg, json_t *e);	/* takes ownership */
+};
+
+struct rv_air_config {
+	const char	*channel;
+	const char	*session;	/* id, e.g. "PS-<channel>-<epoch>" */
+	struct rv_enc_config enc;	/* size, rate, encoder settings */
+	enum rv_aspect	 aspect;
+	struct rv_clock	*clock;		/* wall: pace ticks; fast: none */
+	int64_t		 hold_ms;	/* hold the last frame this long */
+};
+
+struct rv_air_counts {
+	int64_t	 content, held, pad;	/* frames by kind */
+	int64_t	 late;			/* wall ticks past their deadline */
+	int64_t	 fence_error_max;	/* |fence frame - planned|, frames */
+};
+
+struct rv_air;
+
+/* epoch: the session's first instant (the join, or the first plan's
+ * start); frame n airs at epoch + rv_frame_ms(n). */
+int	rv_air_open(const struct rv_air_config *cfg,
+	    const struct rv_air_sink *sink, int64_t epoch,
+	    struct rv_air **out, struct rv_err *err);
+/* Play a plan to its fence.  The first plan may carry join_ms. */
+int	rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err);
+/* Black and silence up to (not including) tick: no plan arrived. */
+int	rv_air_pad(struct rv_air *a, int64_t tick, struct rv_err *err);
+/* The tick the next frame is. */
+int64_t	rv_air_tick(const struct rv_air *a);
+/* session_end with reason, drain the encoder. */
+int	rv_air_finish(struct rv_air *a, const char *reason, struct rv_err *err);
+void	rv_air_free(struct rv_air *a);
+void	rv_air_counts(const struct rv_air *a, struct rv_air_counts *c);
+
+#endif
