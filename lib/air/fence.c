@@ -53,7 +53,7 @@ rv_block_ticks(const json_t *plan, int64_t epoch, struct rv_rate r,
 		t0 = epoch + rv_frame_ms(tick, r);
 		from = t0 > at ? t0 - at : 0;
 		out->seams[out->n] = (struct rv_seam){ (int)i, tick, 0,
-		    in + from, dur - from, at };
+		    in + from, dur - from, at, join_ms >= 0 && at < join_ms };
 		if (out->n > 0)
 			out->seams[out->n - 1].end_tick = tick;
 		out->n++;

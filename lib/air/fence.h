@@ -31,6 +31,7 @@ struct rv_seam {
 	int64_t		 in_ms;		/* source position at `tick` */
 	int64_t		 dur_ms;	/* what remains to play from in_ms */
 	int64_t		 planned_ms;	/* the segment's planned start */
+	int		 joined;	/* it holds the join: no fade in */
 };
 
 struct rv_block_ticks {

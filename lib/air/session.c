@@ -1,5 +1,6 @@
 #include "air/session.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -151,8 +152,11 @@ tick(struct rv_air *a, struct rv_source *src, int64_t k, int *content,
 		if (av_frame_ref(a->held, frame) < 0)
 			return rv_errf(err, "out of memory");
 		a->held_tick = a->tick;
-	} else if (a->held->data[0] != NULL && rv_frame_ms(a->tick -
-	    a->held_tick, a->cfg.enc.rate) < a->cfg.hold_ms) {
+	} else if (src != NULL && a->held->data[0] != NULL &&
+	    rv_frame_ms(a->tick - a->held_tick, a->cfg.enc.rate) <
+	    a->cfg.hold_ms) {
+		/* Content that ran short holds its last picture a moment;
+		 * planned pad and a file that would not open are black. */
 		frame = a->held;
 		a->counts.held++;
 	} else {
@@ -218,32 +222,105 @@ str(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
+/* A segment's source, opened, seeked and primed on a thread of its own
+ * while the segment before it plays, so that a seam costs no stall. */
+struct prefetch {
+	pthread_t		 thread;
+	int			 running;
+	const char		*uri;
+	int64_t			 in_ms, dur_ms, fade_in, fade_out;
+	double			 gain;
+	const struct rv_src_format *fmt;
+	struct rv_source	*src;
+	int			 rc;
+	struct rv_err		 err;
+};
+
+static void *
+prefetch_main(void *arg)
+{
+	struct prefetch *p = arg;
+
+	p->rc = rv_src_open(p->uri, p->in_ms, p->dur_ms, p->gain, p->fade_in,
+	    p->fade_out, p->fmt, &p->src, &p->err);
+	if (p->rc == 0 && rv_src_prime(p->src, &p->err) < 0) {
+		/* A priming failure is the source's to report as it plays. */
+		p->err.msg[0] = 0;
+	}
+	return NULL;
+}
+
+static void
+prefetch_start(struct rv_air *a, struct prefetch *p, const json_t *seg,
+    const struct rv_seam *s)
+{
+	int64_t fin = 0, fout = 0;
+
+	memset(p, 0, sizeof(*p));
+	p->uri = str(seg, "uri");
+	if (p->uri == NULL)
+		return;
+	rv_json_opt_int(seg, "fade_in_ms", &fin, NULL);
+	rv_json_opt_int(seg, "fade_out_ms", &fout, NULL);
+	p->in_ms = s->in_ms;
+	p->dur_ms = s->dur_ms;
+	/* A segment joined in its middle does not fade in; one that starts
+	 * at its seam does, even when the seam's frame falls a few ms after
+	 * the planned start. */
+	p->fade_in = s->joined ? 0 : fin;
+	p->fade_out = fout;
+	p->gain = json_real_value(json_object_get(seg, "gain_db"));
+	p->fmt = &a->fmt;
+	p->running = pthread_create(&p->thread, NULL, prefetch_main, p) == 0;
+	if (!p->running)
+		prefetch_main(p);
+}
+
+/* The source of a prefetched segment: 0 with *src (NULL for pad), or -1
+ * with the reason it could not be opened in why. */
+static int
+prefetch_take(struct prefetch *p, struct rv_source **src, char *why,
+    size_t n)
+{
+	if (p->running)
+		pthread_join(p->thread, NULL);
+	p->running = 0;
+	*src = p->src;
+	p->src = NULL;
+	if (p->uri != NULL && p->rc < 0) {
+		snprintf(why, n, "%s", p->err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+prefetch_drop(struct prefetch *p)
+{
+	struct rv_source *src;
+	char why[RV_ERR_MAX];
+
+	prefetch_take(p, &src, why, sizeof(why));
+	rv_src_close(src);
+}
+
 /* Play one segment from its seam to the next; the evidence says how. */
 static int
 segment(struct rv_air *a, const json_t *plan, const json_t *seg,
-    const struct rv_seam *s, struct rv_err *err)
+    const struct rv_seam *s, struct prefetch *pf, struct rv_err *err)
 {
 	const char *uri = str(seg, "uri"), *type = str(seg, "type"), *status;
 	const char *block = str(plan, "block_id");
 	struct rv_source *src = NULL;
-	int64_t k, frames = 0, content_frames = 0, fin = 0, fout = 0;
-	struct rv_err oerr;
+	int64_t k, frames = 0, content_frames = 0;
 	char reason[RV_ERR_MAX] = "";
-	double gain = json_real_value(json_object_get(seg, "gain_db"));
 	json_t *e;
 	int content;
 
-	rv_json_opt_int(seg, "fade_in_ms", &fin, NULL);
-	rv_json_opt_int(seg, "fade_out_ms", &fout, NULL);
 	if (strcmp(type, "content") == 0)
 		rv_enc_force_idr(a->enc);
-	if (uri != NULL && rv_src_open(uri, s->in_ms, s->dur_ms, gain,
-	    s->in_ms == json_integer_value(json_object_get(seg, "in_ms")) ?
-	    fin : 0, fout, &a->fmt, &src, &oerr) < 0) {
-		/* A missing or broken file never stops the channel. */
-		snprintf(reason, sizeof(reason), "%s", oerr.msg);
-		src = NULL;
-	}
+	/* A missing or broken file never stops the channel. */
+	prefetch_take(pf, &src, reason, sizeof(reason));
 	e = event(a, "segment_start", a->tick);
 	json_object_set_new(e, "block_id", json_string(block));
 	json_object_set_new(e, "segment_index", json_integer(s->index));
@@ -295,10 +372,11 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 {
 	const json_t *segs = json_object_get(plan, "segments");
 	const char *block = str(plan, "block_id");
+	struct prefetch pf[2];
 	struct rv_block_ticks b;
 	int64_t join = -1, start;
 	json_t *e;
-	int i, rc = 0;
+	int i, rc = 0, first = 1;
 
 	if (rv_json_opt_int(plan, "join_ms", &join, err) < 0)
 		return -1;
@@ -326,15 +404,31 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 		rv_block_ticks_free(&b);
 		return rv_errf(err, "writing a marker failed");
 	}
+	memset(pf, 0, sizeof(pf));
 	for (i = 0; i < b.n && rc == 0; i++) {
+		struct rv_seam *s = &b.seams[i];
+
 		/* A seam already passed (a late plan) starts now. */
-		if (b.seams[i].tick < a->tick)
-			b.seams[i].tick = a->tick;
-		if (b.seams[i].end_tick <= a->tick)
+		if (s->tick < a->tick)
+			s->tick = a->tick;
+		if (s->end_tick <= a->tick) {
+			prefetch_drop(&pf[i % 2]);
 			continue;
-		rc = segment(a, plan, json_array_get(segs,
-		    (size_t)b.seams[i].index), &b.seams[i], err);
+		}
+		if (first) {
+			prefetch_start(a, &pf[i % 2], json_array_get(segs,
+			    (size_t)s->index), s);
+			first = 0;
+		}
+		/* While this one plays, the next one gets ready. */
+		if (i + 1 < b.n)
+			prefetch_start(a, &pf[(i + 1) % 2], json_array_get(segs,
+			    (size_t)b.seams[i + 1].index), &b.seams[i + 1]);
+		rc = segment(a, plan, json_array_get(segs, (size_t)s->index), s,
+		    &pf[i % 2], err);
 	}
+	prefetch_drop(&pf[0]);
+	prefetch_drop(&pf[1]);
 	if (rc == 0 && a->tick < b.fence_tick)
 		rc = rv_air_pad(a, b.fence_tick, err);
 	if (rc == 0) {
