@@ -50,18 +50,6 @@ struct run {
 	rv_ms			 now;
 };
 
-static void
-print_diags(struct rv_diags *d)
-{
-	int i;
-
-	for (i = 0; i < d->nwarnings; i++)
-		rv_warnx("warning: %s", d->warnings[i]);
-	for (i = 0; i < d->nerrors; i++)
-		rv_warnx("%s", d->errors[i]);
-	rv_diags_free(d);
-}
-
 static int
 emit(struct run *r, const struct rv_day *day)
 {
@@ -126,7 +114,7 @@ one_day(struct run *r, struct rv_date day, int output)
 
 	if (!r->stateful) {
 		rc = rv_compile_day(r->k, day, r->o->strict, &r->chain, &out, &d);
-		print_diags(&d);
+		rv_cli_print_diags(&d);
 		if (rc == 0 && output)
 			rc = emit(r, &out);
 		rv_day_free(&out);
@@ -142,7 +130,7 @@ one_day(struct run *r, struct rv_date day, int output)
 		return -1;
 	}
 	rc = rv_compile_day(r->k, day, r->o->strict, &st, &out, &d);
-	print_diags(&d);
+	rv_cli_print_diags(&d);
 	if (rc == 0 && !r->o->check) {
 		if (rv_db_begin(r->db, &err) < 0 ||
 		    rv_compstate_save(r->db, r->c, &in, &st, &out, r->now,
@@ -220,10 +208,10 @@ compile(struct opts *o)
 	def.timezone = cfg.timezone;
 	def.day_start_min = cfg.broadcast_day_start;
 	if (rv_channel_load(o->file, &def, &r.c, &d) < 0) {
-		print_diags(&d);
+		rv_cli_print_diags(&d);
 		return RV_EXIT_FAIL;
 	}
-	print_diags(&d);
+	rv_cli_print_diags(&d);
 	if (!o->have_day && today(o, r.c, &o->from) < 0)
 		goto out;
 	if (rv_db_open(cfg.database, &r.db, &err) < 0 ||

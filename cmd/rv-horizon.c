@@ -48,18 +48,6 @@ struct ctx {
 	int64_t			 now;
 };
 
-static void
-print_diags(struct rv_diags *d)
-{
-	int i;
-
-	for (i = 0; i < d->nwarnings; i++)
-		rv_warnx("warning: %s", d->warnings[i]);
-	for (i = 0; i < d->nerrors; i++)
-		rv_warnx("%s", d->errors[i]);
-	rv_diags_free(d);
-}
-
 static int
 setup(struct ctx *x, int need_catalog)
 {
@@ -165,7 +153,7 @@ load_channel(struct ctx *x, const char *path)
 	struct rv_diags d = { 0 };
 
 	rv_channel_load(path, &def, &c, &d);
-	print_diags(&d);
+	rv_cli_print_diags(&d);
 	if (c != NULL && c->number == 0) {
 		rv_warnx("%s: a channel needs channel_number to be on air",
 		    path);
@@ -217,11 +205,11 @@ cmd_extend(struct ctx *x, int argc, char **argv)
 		}
 		if (rv_horizon_extend(x->db, c, x->cat, &x->pol, x->now, &res,
 		    &d, &err) < 0) {
-			print_diags(&d);
+			rv_cli_print_diags(&d);
 			rv_warnx("%s; the previous horizon stands", err.msg);
 			failed = 1;
 		} else {
-			print_diags(&d);
+			rv_cli_print_diags(&d);
 			printf("%s: compiled %d day%s, expanded %d block%s; "
 			    "guide to %s, execution to %s\n", c->id,
 			    res.days_compiled, res.days_compiled == 1 ? "" : "s",

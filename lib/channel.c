@@ -979,8 +979,8 @@ entry_free(struct rv_entry *e)
 	free(e->title);
 	free(e->pools);
 	free(e->movie.pools);
-	rv_match_free(&(struct rv_match){ .rating_include =
-	    e->movie.rating_include, .rating_exclude = e->movie.rating_exclude });
+	rv_strs_free(&e->movie.rating_include);
+	rv_strs_free(&e->movie.rating_exclude);
 	for (i = 0; i < e->nslots; i++) {
 		free(e->slots[i].title);
 		free(e->slots[i].program);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "channel.h"
 #include "config.h"
 #include "log.h"
 
@@ -56,6 +57,18 @@ rv_cli_config(const char *path, struct rv_config *cfg)
 		rv_config_dump(cfg, stderr);
 	}
 	return 0;
+}
+
+void
+rv_cli_print_diags(struct rv_diags *d)
+{
+	int i;
+
+	for (i = 0; i < d->nwarnings; i++)
+		rv_warnx("warning: %s", d->warnings[i]);
+	for (i = 0; i < d->nerrors; i++)
+		rv_warnx("%s", d->errors[i]);
+	rv_diags_free(d);
 }
 
 static void

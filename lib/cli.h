@@ -26,6 +26,11 @@ int	rv_cli_usage_error(const char *usage, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 struct rv_config;
+struct rv_diags;
+
+/* Print a file's warnings ("prog: warning: ...") and errors, then empty
+ * d. */
+void	rv_cli_print_diags(struct rv_diags *d);
 
 /* Load the configuration (-C FILE or the lookup of retrovue.yaml(5)),
  * print why on failure, take log.level from it unless -v was given, and

@@ -163,15 +163,10 @@ rv_frame_read(struct rv_frame_reader *r, struct rv_frame *f,
 	return 1;
 }
 
-int
-rv_frame_write(int fd, int type, const void *payload, size_t len,
-    struct rv_err *err)
+/* The five bytes before a payload: length (type + payload), type. */
+static int
+frame_head(uint8_t head[5], int type, size_t len, struct rv_err *err)
 {
-	uint8_t head[5];
-	struct iovec iov[2];
-	size_t total, done = 0;
-	ssize_t n;
-
 	if (!rv_frame_type_valid(type))
 		return rv_errf(err, "frame type 0x%02x is not an ASCII letter",
 		    (unsigned)type & 0xff);
@@ -183,6 +178,20 @@ rv_frame_write(int fd, int type, const void *payload, size_t len,
 	head[2] = (uint8_t)((len + 1) >> 8);
 	head[3] = (uint8_t)(len + 1);
 	head[4] = (uint8_t)type;
+	return 0;
+}
+
+int
+rv_frame_write(int fd, int type, const void *payload, size_t len,
+    struct rv_err *err)
+{
+	uint8_t head[5];
+	struct iovec iov[2];
+	size_t total, done = 0;
+	ssize_t n;
+
+	if (frame_head(head, type, len, err) < 0)
+		return -1;
 	total = sizeof(head) + len;
 	while (done < total) {
 		int cnt = 0;
@@ -219,17 +228,8 @@ rv_frame_write_timeout(int fd, int type, const void *payload, size_t len,
 	ssize_t n;
 	int part, rc;
 
-	if (!rv_frame_type_valid(type))
-		return rv_errf(err, "frame type 0x%02x is not an ASCII letter",
-		    (unsigned)type & 0xff);
-	if (len > RV_FRAME_PAYLOAD_MAX)
-		return rv_errf(err, "'%c' frame payload of %zu bytes exceeds "
-		    "%u", type, len, RV_FRAME_PAYLOAD_MAX);
-	head[0] = (uint8_t)((len + 1) >> 24);
-	head[1] = (uint8_t)((len + 1) >> 16);
-	head[2] = (uint8_t)((len + 1) >> 8);
-	head[3] = (uint8_t)(len + 1);
-	head[4] = (uint8_t)type;
+	if (frame_head(head, type, len, err) < 0)
+		return -1;
 	total = sizeof(head) + len;
 	while (done < total) {
 		part = done < sizeof(head);

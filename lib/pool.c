@@ -17,8 +17,8 @@ static const char *const kinds[] = {
 	"stinger", "bumper", "filler", NULL
 };
 
-static void
-strs_free(struct rv_strs *s)
+void
+rv_strs_free(struct rv_strs *s)
 {
 	int i;
 
@@ -272,14 +272,14 @@ rv_match_free(struct rv_match *m)
 	if (m == NULL)
 		return;
 	free(m->type);
-	strs_free(&m->series);
+	rv_strs_free(&m->series);
 	free(m->season);
 	free(m->episode);
-	strs_free(&m->genres);
-	strs_free(&m->rating_include);
-	strs_free(&m->rating_exclude);
-	strs_free(&m->collections);
-	strs_free(&m->sources);
+	rv_strs_free(&m->genres);
+	rv_strs_free(&m->rating_include);
+	rv_strs_free(&m->rating_exclude);
+	rv_strs_free(&m->collections);
+	rv_strs_free(&m->sources);
 	memset(m, 0, sizeof(*m));
 	m->min_duration_ms = m->max_duration_ms = -1;
 }

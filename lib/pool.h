@@ -27,6 +27,9 @@ struct rv_strs {
 	int	  n;
 };
 
+/* Free the strings and the list; s is left empty. */
+void	rv_strs_free(struct rv_strs *s);
+
 struct rv_match {
 	char		*type;		/* NULL: any kind */
 	struct rv_strs	 series;	/* "Title" or "Title (Year)" */

@@ -146,24 +146,12 @@ strs_add(struct rv_strs *s, const char *v)
 }
 
 static void
-strs_clear(struct rv_strs *s)
-{
-	int i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = 0;
-}
-
-static void
 layer_clear(struct layer *l)
 {
 	free(l->kind);
 	free(l->rating);
-	strs_clear(&l->genres);
-	strs_clear(&l->collections);
+	rv_strs_free(&l->genres);
+	rv_strs_free(&l->collections);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -367,7 +355,7 @@ derive(struct scan *s, struct job *j)
 			j->rating = strdup(s->layers[i].rating);
 		}
 		if (s->layers[i].genres.n > 0) {
-			strs_clear(&j->genres);
+			rv_strs_free(&j->genres);
 			if (strs_copy(&j->genres, &s->layers[i].genres) < 0)
 				return -1;
 		}
@@ -397,8 +385,8 @@ job_free(struct job *j)
 	free(j->rating);
 	free(j->series);
 	free(j->title);
-	strs_clear(&j->genres);
-	strs_clear(&j->collections);
+	rv_strs_free(&j->genres);
+	rv_strs_free(&j->collections);
 	rv_probe_free(&j->probe);
 }
 
