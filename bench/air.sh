@@ -1,0 +1,161 @@
+#!/bin/sh
+# Benchmark: rv-air against the ffmpeg command line the peers use.
+#
+# For 720p (1280x720) and 1080p (1920x1080) at 30000/1001: the CPU seconds
+# (user + sys) per hour of output of rv-air rendering a generated schedule
+# (episodes of 4:30 in a 5-minute grid, the breaks filled with commercials),
+# against one ffmpeg process per item of the same plans (decode, scale and
+# pad to the channel size, libx264 veryfast 3000k/3000k/6000k, GOP 60 closed,
+# no B-frames, AAC 128k 48 kHz stereo, MPEG-TS, concatenated) -- target
+# rv-air / ffmpeg <= 0.9; rv-air's maximum resident memory at 720p (target
+# under 150 MB); and the time from start to the first TS byte on a join in
+# the middle of a block, on the wall clock (target under 500 ms).
+#
+#   sh bench/air.sh              # BENCH_MINUTES of output per size (5)
+#   BENCH_MINUTES=10 sh bench/air.sh
+#
+# Builds into build/bench; RV_KEEP=1 keeps the scratch folder.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+minutes=${BENCH_MINUTES:-5}
+work=$(mktemp -d "${TMPDIR:-/tmp}/rvbench-air.XXXXXX")
+[ -n "${RV_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+make -s -C "$top" B=build/bench all >/dev/null
+bin=$top/build/bench/bin
+export PATH="$bin:$PATH" RV_DB="$work/retrovue.db" RV_RUN="$work/run"
+ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
+
+# --- Media: a 10 s 854x480 29.97 H.264 picture looped (stream copy) into
+# episodes of 4:30 with their own tone; commercials of 10 and 20 s at 640x480
+# (4:3, pillarboxed) and 1280x720.  Short to make, real to decode.
+L=$work/lib
+mkdir -p "$L/Show/Season 01" "$L/Commercials" "$work/gen"
+ff -f lavfi -i "testsrc2=size=854x480:rate=30000/1001:duration=10" \
+    -c:v libx264 -preset veryfast -b:v 2000k -g 60 -pix_fmt yuv420p "$work/gen/base.mp4"
+n_ep=$(( (minutes + 4) / 5 + 1 ))
+i=1
+while [ $i -le $n_ep ]; do
+	ff -stream_loop 30 -i "$work/gen/base.mp4" -f lavfi \
+	    -i "sine=frequency=$((300 + 50 * i)):sample_rate=48000:duration=270" \
+	    -map 0:v -map 1:a -c:v copy -c:a aac -b:a 128k -t 270 \
+	    "$L/Show/Season 01/Show - S01E$(printf %02d $i) - Part $i.mp4"
+	i=$((i + 1))
+done
+ff -f lavfi -i "testsrc=size=640x480:rate=30000/1001:duration=10" \
+    -f lavfi -i "sine=frequency=1000:sample_rate=44100:duration=10" \
+    -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac "$L/Commercials/Spot A.mp4"
+ff -f lavfi -i "smptebars=size=1280x720:rate=30000/1001:duration=20" \
+    -f lavfi -i "sine=frequency=800:sample_rate=48000:duration=20" \
+    -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac "$L/Commercials/Spot B.mp4"
+ff -f lavfi -i "testsrc2=size=1280x720:rate=30000/1001:duration=10" \
+    -f lavfi -i "sine=frequency=600:sample_rate=48000:duration=10" \
+    -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac "$L/Commercials/Spot C.mp4"
+rv-catalog scan "$L" >/dev/null 2>&1
+
+# --- Channels and horizon.
+mkdir "$work/ch"
+for size in 1280x720 1920x1080; do
+	w=${size%x*} h=${size#*x}
+	cat >"$work/ch/bench-$h.yaml" <<YAML
+channel: bench-$h
+channel_number: $((90 + h / 360))
+name: "Bench $h"
+timezone: UTC
+format:
+  video: { width: $w, height: $h, frame_rate: "30000/1001" }
+  audio: { sample_rate: 48000, channels: 2 }
+  grid_minutes: 5
+pools:
+  show:
+    match: { type: episode, series_title: Show }
+schedule:
+  all_day:
+    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
+traffic:
+  allowed_types: [commercial]
+  default_cooldown_seconds: 0
+YAML
+done
+export RV_CHANNELS="$work/ch"
+start=2026-01-05T12:00:00Z
+start_s=$(date -u -d "$start" +%s)
+until=$(date -u -d "@$((start_s + minutes * 60))" +%Y-%m-%dT%H:%M:%SZ)
+rv-horizon --now "$start" extend >/dev/null
+
+cpu() { awk '{ printf "%.2f", $1 + $2 }' "$1"; }
+per_hour() { awk -v c="$1" -v m="$minutes" 'BEGIN { printf "%.1f", c * 60 / m }'; }
+
+echo "output per size: $minutes min at 30000/1001 (figures scaled to an hour)"
+printf '%-6s %14s %14s %8s %10s\n' size "rv-air cpu-s/h" "ffmpeg cpu-s/h" ratio "rv-air RSS"
+for h in 720 1080; do
+	w=$((h * 16 / 9)) d=$work/$h
+	mkdir "$d"
+	# rv-air: CPU and RSS of the engine itself.
+	rv-blockfeed --clock fast --now "$start" --until "$until" "bench-$h" 2>"$d/feed.err" |
+	    tee "$d/plans.bin" |
+	    /usr/bin/time -f '%U %S %M' -o "$d/air.time" \
+	    rv-air --clock fast --evidence "$d/ev.bin" 2>"$d/air.err" |
+	    rv-frame ts >"$d/air.ts"
+	[ ! -s "$d/air.err" ] || { echo "rv-air: $(cat "$d/air.err")" >&2; exit 1; }
+	# The peers: one ffmpeg per item of the same plans, appended to one TS.
+	rv-frame dump "$d/plans.bin" |
+	    jq -r 'select(.type == "B") | .json.segments[] |
+	        [(.uri // "-"), .in_ms, .dur_ms] | @tsv' >"$d/items.tsv"
+	vf="scale=$w:$h:force_original_aspect_ratio=decrease,pad=$w:$h:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=30000/1001,format=yuv420p"
+	enc="-c:v libx264 -preset veryfast -b:v 3000k -maxrate 3000k -bufsize 6000k
+	    -g 60 -keyint_min 60 -sc_threshold 0 -bf 0
+	    -c:a aac -b:a 128k -ar 48000 -ac 2 -f mpegts"
+	: >"$d/ff.ts"
+	: >"$d/ff.times"
+	while IFS="$(printf '\t')" read -r uri in_ms dur_ms; do
+		ss=$(awk -v x="$in_ms" 'BEGIN { printf "%.3f", x / 1000 }')
+		t=$(awk -v x="$dur_ms" 'BEGIN { printf "%.3f", x / 1000 }')
+		if [ "$uri" = - ]; then
+			set -- -f lavfi -i "color=c=black:size=${w}x$h:rate=30000/1001" \
+			    -f lavfi -i "anullsrc=r=48000:cl=stereo" -t "$t"
+		else
+			set -- -ss "$ss" -t "$t" -i "$uri" -map 0:v -map 0:a
+		fi
+		# shellcheck disable=SC2086
+		/usr/bin/time -f '%U %S' -a -o "$d/ff.times" \
+		    ffmpeg -nostdin -hide_banner -loglevel error "$@" -vf "$vf" \
+		    -af aresample=48000 $enc - </dev/null >>"$d/ff.ts"
+	done <"$d/items.tsv"
+	awk '{ u += $1; s += $2 } END { print u, s }' "$d/ff.times" >"$d/ff.time"
+	ac=$(cpu "$d/air.time") fc=$(cpu "$d/ff.time")
+	printf '%-6s %14s %14s %8s %7s MB   (%s items, %s s rv-air, %s s ffmpeg)\n' \
+	    "${h}p" "$(per_hour "$ac")" "$(per_hour "$fc")" \
+	    "$(awk -v a="$ac" -v f="$fc" 'BEGIN { printf "%.2f", a / f }')" \
+	    "$(awk '{ printf "%.1f", $3 / 1024 }' "$d/air.time")" \
+	    "$(wc -l <"$d/items.tsv" | tr -d ' ')" "$ac" "$fc"
+	for f in air ff; do
+		printf '        %s: %s bytes, %s video frames\n' "$f" "$(wc -c <"$d/$f.ts" | tr -d ' ')" \
+		    "$(ffprobe -v error -select_streams v -count_packets -show_entries \
+		    stream=nb_read_packets -of csv=p=0 "$d/$f.ts" | head -n 1)"
+	done
+done
+
+# --- Join: start to the first TS byte, 2:17 into the 12:05 block, on the
+# wall clock (best of three).
+join=$(date -u -d "@$((start_s + 437))" +%Y-%m-%dT%H:%M:%SZ)
+best=
+mkfifo "$work/plans" "$work/out"
+for k in 1 2 3; do
+	t0=$(date +%s%N)
+	rv-blockfeed --clock wall --now "$join" bench-720 >"$work/plans" 2>/dev/null &
+	feed=$!
+	rv-air --clock wall <"$work/plans" >"$work/out" 2>/dev/null &
+	air=$!
+	rv-frame ts <"$work/out" 2>/dev/null | head -c 1 >"$work/first.$k" &
+	ts=$!
+	n=0
+	while [ ! -s "$work/first.$k" ] && [ $n -lt 10000 ]; do sleep 0.002; n=$((n + 1)); done
+	t1=$(date +%s%N)
+	kill "$feed" "$air" 2>/dev/null || :
+	wait "$feed" "$air" "$ts" 2>/dev/null || :
+	ms=$(( (t1 - t0) / 1000000 ))
+	if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+	echo "join $k: first TS byte after $ms ms" >>"$work/join.log"
+done
+cat "$work/join.log"
+echo "join (720p, best of 3): $best ms"
