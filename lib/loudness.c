@@ -18,6 +18,7 @@
 #include <libavutil/channel_layout.h>
 #include <libavutil/dict.h>
 
+#include "averr.h"
 #include "db.h"
 #include "progress.h"
 
@@ -51,20 +52,6 @@ struct meter {
 	int		 have_lufs;
 };
 
-/* err = "<fmt ...>: <libav's reason for rc>"; returns -1. */
-static int
-av_errf(struct rv_err *err, int rc, const char *fmt, ...)
-{
-	char what[RV_ERR_MAX / 2], why[AV_ERROR_MAX_STRING_SIZE];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	av_strerror(rc, why, sizeof(why));
-	return rv_errf(err, "%s: %s", what, why);
-}
-
 static int
 quitting(atomic_int *quit)
 {
@@ -97,9 +84,9 @@ meter_open(struct meter *m, struct rv_err *err)
 	m->fmt->interrupt_callback.callback = meter_interrupted;
 	m->fmt->interrupt_callback.opaque = m->quit;
 	if ((rc = avformat_open_input(&m->fmt, m->path, NULL, NULL)) < 0)
-		return av_errf(err, rc, "%s: cannot open", m->path);
+		return rv_av_errf(err, rc, "%s: cannot open", m->path);
 	if ((rc = avformat_find_stream_info(m->fmt, NULL)) < 0)
-		return av_errf(err, rc, "%s: cannot read stream info",
+		return rv_av_errf(err, rc, "%s: cannot read stream info",
 		    m->path);
 	/* The first audio stream, as lib/probe reports it; the demuxer
 	 * may drop every other stream's packets unread. */
@@ -123,13 +110,13 @@ meter_open(struct meter *m, struct rv_err *err)
 	if ((m->dec = avcodec_alloc_context3(codec)) == NULL)
 		return rv_errf(err, "%s: out of memory", m->path);
 	if ((rc = avcodec_parameters_to_context(m->dec, st->codecpar)) < 0)
-		return av_errf(err, rc, "%s: audio stream %d: bad parameters",
+		return rv_av_errf(err, rc, "%s: audio stream %d: bad parameters",
 		    m->path, m->stream);
 	m->dec->pkt_timebase = st->time_base;
 	/* Files are measured in parallel, one thread each. */
 	m->dec->thread_count = 1;
 	if ((rc = avcodec_open2(m->dec, codec, NULL)) < 0)
-		return av_errf(err, rc, "%s: audio stream %d: cannot open the "
+		return rv_av_errf(err, rc, "%s: audio stream %d: cannot open the "
 		    "%s decoder", m->path, m->stream, codec->name);
 	return 0;
 }
@@ -156,7 +143,7 @@ meter_graph(struct meter *m, const AVFrame *f, struct rv_err *err)
 	m->format = f->format;
 	m->rate = f->sample_rate;
 	if ((rc = av_channel_layout_copy(&m->layout, &f->ch_layout)) < 0)
-		return av_errf(err, rc, "%s: audio stream %d", m->path,
+		return rv_av_errf(err, rc, "%s: audio stream %d", m->path,
 		    m->stream);
 	if ((m->graph = avfilter_graph_alloc()) == NULL)
 		return rv_errf(err, "%s: out of memory", m->path);
@@ -181,18 +168,18 @@ meter_graph(struct meter *m, const AVFrame *f, struct rv_err *err)
 	av_channel_layout_uninit(&par->ch_layout);
 	av_free(par);
 	if (rc < 0 || (rc = avfilter_init_str(m->src, NULL)) < 0)
-		return av_errf(err, rc, "%s: audio stream %d: cannot set up "
+		return rv_av_errf(err, rc, "%s: audio stream %d: cannot set up "
 		    "the filter input", m->path, m->stream);
 	if ((rc = avfilter_graph_create_filter(&meter, ebur128, "ebur128",
 	    "metadata=1", NULL, m->graph)) < 0 ||
 	    (rc = avfilter_graph_create_filter(&m->sink, abuffersink, "out",
 	    NULL, NULL, m->graph)) < 0)
-		return av_errf(err, rc, "%s: cannot create the loudness "
+		return rv_av_errf(err, rc, "%s: cannot create the loudness "
 		    "meter", m->path);
 	if ((rc = avfilter_link(m->src, 0, meter, 0)) < 0 ||
 	    (rc = avfilter_link(meter, 0, m->sink, 0)) < 0 ||
 	    (rc = avfilter_graph_config(m->graph, NULL)) < 0)
-		return av_errf(err, rc, "%s: audio stream %d: cannot configure "
+		return rv_av_errf(err, rc, "%s: audio stream %d: cannot configure "
 		    "the loudness meter", m->path, m->stream);
 	return 0;
 }
@@ -210,7 +197,7 @@ meter_drain(struct meter *m, struct rv_err *err)
 		if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
 			return 0;
 		if (rc < 0)
-			return av_errf(err, rc, "%s: audio stream %d: loudness "
+			return rv_av_errf(err, rc, "%s: audio stream %d: loudness "
 			    "meter failed", m->path, m->stream);
 		e = av_dict_get(m->out->metadata, R128_INTEGRATED, NULL, 0);
 		if (e != NULL) {
@@ -235,7 +222,7 @@ meter_push(struct meter *m, AVFrame *f, struct rv_err *err)
 		    "or channel layout changes mid-stream", m->path, m->stream);
 	f->pts = f->best_effort_timestamp;
 	if ((rc = av_buffersrc_add_frame(m->src, f)) < 0)
-		return av_errf(err, rc, "%s: audio stream %d: cannot feed the "
+		return rv_av_errf(err, rc, "%s: audio stream %d: cannot feed the "
 		    "loudness meter", m->path, m->stream);
 	return meter_drain(m, err);
 }
@@ -257,7 +244,7 @@ meter_decode(struct meter *m, const AVPacket *pkt, struct rv_err *err)
 		return 0;
 	}
 	if (rc < 0 && rc != AVERROR_EOF)
-		return av_errf(err, rc, "%s: audio stream %d: cannot decode",
+		return rv_av_errf(err, rc, "%s: audio stream %d: cannot decode",
 		    m->path, m->stream);
 	for (;;) {
 		rc = avcodec_receive_frame(m->dec, m->frame);
@@ -268,7 +255,7 @@ meter_decode(struct meter *m, const AVPacket *pkt, struct rv_err *err)
 			return 0;
 		}
 		if (rc < 0)
-			return av_errf(err, rc, "%s: audio stream %d: cannot "
+			return rv_av_errf(err, rc, "%s: audio stream %d: cannot "
 			    "decode", m->path, m->stream);
 		m->decoded++;
 		rc = meter_push(m, m->frame, err);
@@ -298,14 +285,14 @@ meter_read(struct meter *m, struct rv_err *err)
 	if (quitting(m->quit))
 		return rv_errf(err, "%s: interrupted", m->path);
 	if (rc != AVERROR_EOF)
-		return av_errf(err, rc, "%s: cannot read", m->path);
+		return rv_av_errf(err, rc, "%s: cannot read", m->path);
 	if (meter_decode(m, NULL, err) < 0)
 		return -1;
 	if (m->decoded == 0)
 		return rv_errf(err, "%s: audio stream %d: nothing decodes "
 		    "(%d bad packets)", m->path, m->stream, m->bad_packets);
 	if ((rc = av_buffersrc_add_frame(m->src, NULL)) < 0)
-		return av_errf(err, rc, "%s: audio stream %d: cannot end the "
+		return rv_av_errf(err, rc, "%s: audio stream %d: cannot end the "
 		    "loudness meter", m->path, m->stream);
 	return meter_drain(m, err);
 }

@@ -7,6 +7,8 @@
 #include <libavutil/avutil.h>
 #include <libavutil/channel_layout.h>
 
+#include "averr.h"
+
 static const char *
 field_order_name(enum AVFieldOrder fo)
 {
@@ -98,23 +100,18 @@ int
 rv_probe_file(const char *path, struct rv_probe *p, struct rv_err *err)
 {
 	AVFormatContext *fmt = NULL;
-	char msg[AV_ERROR_MAX_STRING_SIZE];
 	unsigned i;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
 	strlcpy(p->field_order, "unknown", sizeof(p->field_order));
 	rc = avformat_open_input(&fmt, path, NULL, NULL);
-	if (rc < 0) {
-		av_strerror(rc, msg, sizeof(msg));
-		return rv_errf(err, "%s: cannot open: %s", path, msg);
-	}
+	if (rc < 0)
+		return rv_av_errf(err, rc, "%s: cannot open", path);
 	rc = avformat_find_stream_info(fmt, NULL);
 	if (rc < 0) {
-		av_strerror(rc, msg, sizeof(msg));
 		avformat_close_input(&fmt);
-		return rv_errf(err, "%s: cannot read stream info: %s", path,
-		    msg);
+		return rv_av_errf(err, rc, "%s: cannot read stream info", path);
 	}
 	strlcpy(p->container, fmt->iformat->name, sizeof(p->container));
 	if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0)

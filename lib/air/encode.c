@@ -16,6 +16,8 @@
 #include <libavutil/pixdesc.h>
 #include <libavutil/samplefmt.h>
 
+#include "averr.h"
+
 #define IO_BUF		(RV_ENC_IO_PACKETS * RV_ENC_TS_PACKET)
 #define MAX_SIDE	8192
 #define MIN_SIDE	16
@@ -60,20 +62,6 @@ struct rv_enc {
 	int		 refused;	/* the write callback said -1 */
 };
 
-/* err = "<fmt ...>: <libav's reason for rc>"; returns -1. */
-static int
-av_errf(struct rv_err *err, int rc, const char *fmt, ...)
-{
-	char what[RV_ERR_MAX / 2], why[AV_ERROR_MAX_STRING_SIZE];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	av_strerror(rc, why, sizeof(why));
-	return rv_errf(err, "%s: %s", what, why);
-}
-
 /* A muxer failure: the consumer's refusal, when that is what it was. */
 static int
 mux_errf(struct rv_enc *e, struct rv_err *err, int rc, const char *what)
@@ -81,7 +69,7 @@ mux_errf(struct rv_enc *e, struct rv_err *err, int rc, const char *what)
 	if (e->refused)
 		return rv_errf(err, "encoder: %s: the TS consumer refused the "
 		    "bytes", what);
-	return av_errf(err, rc, "encoder: %s", what);
+	return rv_av_errf(err, rc, "encoder: %s", what);
 }
 
 /* avio's write callback: whole TS packets to the caller. */
@@ -210,12 +198,12 @@ open_video(struct rv_enc *e, const struct rv_enc_config *c,
 	    (rc = av_dict_set(&opts, "x264-params",
 	    "open-gop=0:repeat-headers=1", 0)) < 0) {
 		av_dict_free(&opts);
-		return av_errf(err, rc, "encoder: libx264 options");
+		return rv_av_errf(err, rc, "encoder: libx264 options");
 	}
 	rc = avcodec_open2(v, codec, &opts);
 	if (rc < 0) {
 		av_dict_free(&opts);
-		return av_errf(err, rc, "encoder: cannot open libx264 for "
+		return rv_av_errf(err, rc, "encoder: cannot open libx264 for "
 		    "%dx%d at %lld/%lld", c->width, c->height,
 		    (long long)e->rate.num, (long long)e->rate.den);
 	}
@@ -251,7 +239,7 @@ open_audio(struct rv_enc *e, const struct rv_enc_config *c,
 	a->profile = FF_PROFILE_AAC_LOW;
 	a->time_base = (AVRational){ 1, e->sample_rate };
 	if ((rc = avcodec_open2(a, codec, NULL)) < 0)
-		return av_errf(err, rc, "encoder: cannot open the AAC encoder "
+		return rv_av_errf(err, rc, "encoder: cannot open the AAC encoder "
 		    "for %d Hz, %d channels", e->sample_rate, e->channels);
 	if (a->frame_size <= 0)
 		return rv_errf(err, "encoder: the AAC encoder gave no frame "
@@ -274,7 +262,7 @@ open_mux(struct rv_enc *e, const struct rv_enc_config *c,
 
 	rc = avformat_alloc_output_context2(&e->mux, NULL, "mpegts", NULL);
 	if (rc < 0)
-		return av_errf(err, rc, "encoder: no mpegts muxer");
+		return rv_av_errf(err, rc, "encoder: no mpegts muxer");
 	if ((buf = av_malloc(IO_BUF)) == NULL)
 		return rv_errf(err, "encoder: out of memory");
 	e->pb = avio_alloc_context(buf, IO_BUF, 1, e, NULL, ts_write, NULL);
@@ -294,7 +282,7 @@ open_mux(struct rv_enc *e, const struct rv_enc_config *c,
 	    provider, 0)) < 0 ||
 	    (rc = av_dict_set(&e->mux->metadata, "service_name", name,
 	    0)) < 0)
-		return av_errf(err, rc, "encoder: muxer metadata");
+		return rv_av_errf(err, rc, "encoder: muxer metadata");
 
 	if ((e->vst = avformat_new_stream(e->mux, NULL)) == NULL ||
 	    (e->ast = avformat_new_stream(e->mux, NULL)) == NULL)
@@ -303,7 +291,7 @@ open_mux(struct rv_enc *e, const struct rv_enc_config *c,
 	    e->venc)) < 0 ||
 	    (rc = avcodec_parameters_from_context(e->ast->codecpar,
 	    e->aenc)) < 0)
-		return av_errf(err, rc, "encoder: stream parameters");
+		return rv_av_errf(err, rc, "encoder: stream parameters");
 	e->vst->time_base = pts_tb;
 	e->ast->time_base = pts_tb;
 	e->vst->avg_frame_rate = e->venc->framerate;
@@ -315,7 +303,7 @@ open_mux(struct rv_enc *e, const struct rv_enc_config *c,
 	    (rc = av_dict_set(&opts, "pat_period", "0.1", 0)) < 0 ||
 	    (rc = av_dict_set(&opts, "sdt_period", "0.5", 0)) < 0) {
 		av_dict_free(&opts);
-		return av_errf(err, rc, "encoder: muxer options");
+		return rv_av_errf(err, rc, "encoder: muxer options");
 	}
 	rc = avformat_write_header(e->mux, &opts);
 	if (rc < 0) {
@@ -424,7 +412,7 @@ drain(struct rv_enc *e, AVCodecContext *c, struct rv_err *err)
 		if (rc == AVERROR(EAGAIN) || rc == AVERROR_EOF)
 			return 0;
 		if (rc < 0)
-			return av_errf(err, rc, "encoder: %s encoder",
+			return rv_av_errf(err, rc, "encoder: %s encoder",
 			    c == e->venc ? "libx264" : "AAC");
 		if (stamp(e, c, err) != 0) {
 			av_packet_unref(e->pkt);
@@ -472,7 +460,7 @@ rv_enc_video(struct rv_enc *e, AVFrame *f, struct rv_err *err)
 	f->pict_type = e->force_idr ? AV_PICTURE_TYPE_I :
 	    AV_PICTURE_TYPE_NONE;
 	if ((rc = avcodec_send_frame(e->venc, f)) < 0) {
-		av_errf(err, rc, "encoder: libx264: frame %lld",
+		rv_av_errf(err, rc, "encoder: libx264: frame %lld",
 		    (long long)e->frames);
 		return failed(e);
 	}
@@ -500,26 +488,26 @@ audio_frame(struct rv_enc *e, int n, int size, struct rv_err *err)
 	    &e->aenc->ch_layout)) < 0 ||
 	    (rc = av_frame_get_buffer(f, 0)) < 0) {
 		av_frame_unref(f);
-		return av_errf(err, rc, "encoder: audio frame");
+		return rv_av_errf(err, rc, "encoder: audio frame");
 	}
 	got = av_audio_fifo_read(e->fifo, (void **)f->data, n);
 	if (got != n) {
 		av_frame_unref(f);
 		if (got < 0)
-			return av_errf(err, got, "encoder: audio FIFO");
+			return rv_av_errf(err, got, "encoder: audio FIFO");
 		return rv_errf(err, "encoder: audio FIFO gave %d of %d "
 		    "samples", got, n);
 	}
 	if (size > n && (rc = av_samples_set_silence(f->data, n, size - n,
 	    e->channels, AV_SAMPLE_FMT_FLTP)) < 0) {
 		av_frame_unref(f);
-		return av_errf(err, rc, "encoder: audio padding");
+		return rv_av_errf(err, rc, "encoder: audio padding");
 	}
 	f->pts = e->aenc_samples;
 	rc = avcodec_send_frame(e->aenc, f);
 	av_frame_unref(f);
 	if (rc < 0)
-		return av_errf(err, rc, "encoder: AAC encoder: samples from "
+		return rv_av_errf(err, rc, "encoder: AAC encoder: samples from "
 		    "%lld", (long long)e->aenc_samples);
 	e->aenc_samples += size;
 	return drain(e, e->aenc, err);
@@ -543,7 +531,7 @@ rv_enc_audio(struct rv_enc *e, const float *const planes[], int samples,
 	rc = av_audio_fifo_write(e->fifo, data, samples);
 	if (rc != samples) {
 		if (rc < 0)
-			av_errf(err, rc, "encoder: audio FIFO");
+			rv_av_errf(err, rc, "encoder: audio FIFO");
 		else
 			rv_errf(err, "encoder: audio FIFO took %d of %d "
 			    "samples", rc, samples);
@@ -573,13 +561,13 @@ rv_enc_finish(struct rv_enc *e, struct rv_err *err)
 	    err) != 0)
 		return failed(e);
 	if ((rc = avcodec_send_frame(e->aenc, NULL)) < 0) {
-		av_errf(err, rc, "encoder: draining the AAC encoder");
+		rv_av_errf(err, rc, "encoder: draining the AAC encoder");
 		return failed(e);
 	}
 	if (drain(e, e->aenc, err) != 0)
 		return failed(e);
 	if ((rc = avcodec_send_frame(e->venc, NULL)) < 0) {
-		av_errf(err, rc, "encoder: draining libx264");
+		rv_av_errf(err, rc, "encoder: draining libx264");
 		return failed(e);
 	}
 	if (drain(e, e->venc, err) != 0)
