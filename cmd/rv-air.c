@@ -401,8 +401,15 @@ out:
 		if (ev.dropped > 0)
 			rv_warnx("%ld evidence events dropped", ev.dropped);
 	}
-	/* The reader may sit in read(): it ends with stdin. */
+	/* The reader may sit in read(): it ends with stdin.  What it
+	 * gathered goes once it is done with it. */
 	pthread_detach(rt);
+	pthread_mutex_lock(&in.mu);
+	if (in.eof) {
+		json_decref(in.plans);
+		in.plans = NULL;
+	}
+	pthread_mutex_unlock(&in.mu);
 	json_decref(ev.queue);
 	return rc;
 }

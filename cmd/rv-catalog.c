@@ -746,8 +746,12 @@ main(int argc, char *argv[])
 	    AV_LOG_QUIET);
 	cmd = argv[optind];
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(cmd, commands[i].name) == 0)
-			return commands[i].fn(&o, argc - optind - 1,
+		if (strcmp(cmd, commands[i].name) == 0) {
+			ch = commands[i].fn(&o, argc - optind - 1,
 			    argv + optind + 1);
+			free(o.maps);
+			return ch;
+		}
+	free(o.maps);
 	return rv_cli_usage_error(usage, "unknown command '%s'", cmd);
 }

@@ -414,6 +414,9 @@ by_id(const void *key, const void *elem)
 const struct rv_cat_asset *
 rv_catalog_find(const struct rv_catalog *c, const char *id)
 {
+	/* bsearch wants a real array even for none. */
+	if (c->n == 0)
+		return NULL;
 	return bsearch(id, c->assets, c->n, sizeof(*c->assets), by_id);
 }
 
@@ -432,8 +435,8 @@ rv_catalog_lookup(const struct rv_catalog *c, const char *name)
 
 	if (a != NULL)
 		return a;
-	al = bsearch(name, c->aliases, c->naliases, sizeof(*c->aliases),
-	    by_alias);
+	al = c->naliases == 0 ? NULL : bsearch(name, c->aliases, c->naliases,
+	    sizeof(*c->aliases), by_alias);
 	if (al != NULL)
 		return al->asset;
 	for (i = 0; i < c->n; i++)

@@ -252,6 +252,9 @@ find_known(struct scan *s, const char *path)
 {
 	struct known key = { .path = (char *)path };
 
+	/* qsort and bsearch want a real array even for none. */
+	if (s->nknown == 0)
+		return NULL;
 	return bsearch(&key, s->known, s->nknown, sizeof(key), by_path);
 }
 
@@ -291,7 +294,8 @@ load_known(struct scan *s, struct rv_err *err)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return rv_db_errf(err, s->db, "reading the catalog");
-	qsort(s->known, s->nknown, sizeof(*s->known), by_path);
+	if (s->nknown > 0)
+		qsort(s->known, s->nknown, sizeof(*s->known), by_path);
 	return 0;
 }
 
@@ -390,6 +394,25 @@ job_free(struct job *j)
 	rv_probe_free(&j->probe);
 }
 
+/* Room for one more job, zeroed; it counts once the caller says so
+ * (s->njobs++). */
+static struct job *
+new_job(struct scan *s, struct rv_err *err)
+{
+	void *p;
+
+	if (s->njobs == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		if ((p = reallocarray(s->jobs, s->cap, sizeof(*s->jobs))) == NULL) {
+			rv_errf(err, "out of memory");
+			return NULL;
+		}
+		s->jobs = p;
+	}
+	memset(&s->jobs[s->njobs], 0, sizeof(*s->jobs));
+	return &s->jobs[s->njobs];
+}
+
 /* A media file found by the walk: unchanged ones are only marked seen. */
 static int
 found(struct scan *s, int root, const char *path, const char *rel,
@@ -399,7 +422,6 @@ found(struct scan *s, int root, const char *path, const char *rel,
 	    sb->st_mtim.tv_nsec;
 	struct known *k = find_known(s, path);
 	struct job *j;
-	void *p;
 
 	s->st->files++;
 	s->root_files++;
@@ -411,15 +433,8 @@ found(struct scan *s, int root, const char *path, const char *rel,
 			return 0;
 		}
 	}
-	if (s->njobs == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 256;
-		p = reallocarray(s->jobs, s->cap, sizeof(*s->jobs));
-		if (p == NULL)
-			return rv_errf(err, "out of memory");
-		s->jobs = p;
-	}
-	j = &s->jobs[s->njobs];
-	memset(j, 0, sizeof(*j));
+	if ((j = new_job(s, err)) == NULL)
+		return -1;
 	j->path = strdup(path);
 	j->rel = strdup(rel);
 	j->root = root;
@@ -479,7 +494,8 @@ walk(struct scan *s, int root, const char *dir, const char *rel, int full,
 	closedir(d);
 	if (de != NULL)
 		rc = rv_errf(err, "out of memory");
-	qsort(names, n, sizeof(*names), by_name);
+	if (n > 0)
+		qsort(names, n, sizeof(*names), by_name);
 	read_layer(s, dir, &s->layers[s->nlayers++]);
 	for (i = 0; i < n && rc == 0 && !(s->stop && *s->stop); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
@@ -696,6 +712,21 @@ mark_missing(struct scan *s, const int64_t *root_files, int64_t now_ms,
 }
 
 static void
+scan_init(struct scan *s, sqlite3 *db, rv_catalog_warn_fn *warn, void *arg,
+    struct rv_scan_stats *st, volatile sig_atomic_t *stop)
+{
+	memset(st, 0, sizeof(*st));
+	memset(s, 0, sizeof(*s));
+	s->db = db;
+	s->warn = warn;
+	s->arg = arg;
+	s->st = st;
+	s->stop = stop;
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->cv, NULL);
+}
+
+static void
 scan_free(struct scan *s)
 {
 	size_t i;
@@ -736,17 +767,9 @@ rv_scan(sqlite3 *db, char *const *roots, int nroots,
 	int64_t *root_files;
 	int r, rc = 0;
 
-	memset(st, 0, sizeof(*st));
-	memset(&s, 0, sizeof(s));
-	s.db = db;
+	scan_init(&s, db, warn, arg, st, o->stop);
 	s.roots = roots;
 	s.nroots = nroots;
-	s.warn = warn;
-	s.arg = arg;
-	s.st = st;
-	s.stop = o->stop;
-	pthread_mutex_init(&s.mu, NULL);
-	pthread_cond_init(&s.cv, NULL);
 	root_files = calloc((size_t)nroots, sizeof(*root_files));
 	if (root_files == NULL) {
 		scan_free(&s);
@@ -785,7 +808,6 @@ imported(struct scan *s, struct rv_catalog_writer *w, sqlite3_stmt *row,
 	struct stat sb;
 	struct job *j;
 	char why[RV_ERR_MAX];
-	void *p;
 
 	s->st->files++;
 	if (stat(path, &sb) < 0) {
@@ -803,14 +825,9 @@ imported(struct scan *s, struct rv_catalog_writer *w, sqlite3_stmt *row,
 		s->st->unchanged++;
 		return 0;
 	}
-	if (s->njobs == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 256;
-		if ((p = reallocarray(s->jobs, s->cap, sizeof(*s->jobs))) == NULL)
-			return rv_errf(err, "out of memory");
-		s->jobs = p;
-	}
-	j = &s->jobs[s->njobs++];
-	memset(j, 0, sizeof(*j));
+	if ((j = new_job(s, err)) == NULL)
+		return -1;
+	s->njobs++;
 	j->imported = strdup(id);
 	j->path = strdup(path);
 	j->size = sb.st_size;
@@ -830,15 +847,7 @@ rv_scan_probe_imported(sqlite3 *db, const struct rv_scan_opts *o,
 	struct scan s;
 	int rc;
 
-	memset(st, 0, sizeof(*st));
-	memset(&s, 0, sizeof(s));
-	s.db = db;
-	s.warn = warn;
-	s.arg = arg;
-	s.st = st;
-	s.stop = o->stop;
-	pthread_mutex_init(&s.mu, NULL);
-	pthread_cond_init(&s.cv, NULL);
+	scan_init(&s, db, warn, arg, st, o->stop);
 	rc = rv_catalog_writer_open(db, &w, err);
 	if (rc == 0)
 		rc = rv_db_prepare(db, "SELECT id, path, coalesce(size, -1),"
