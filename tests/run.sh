@@ -66,14 +66,29 @@ if [ -n "$asan" ]; then
 fi
 unset CMOCKA_MESSAGE_OUTPUT
 
-PATH="$build/bin:$PATH"
 RV_BUILD=$build
-export PATH RV_BUILD
+export RV_BUILD PATH
+path=$PATH
+PATH="$build/bin:$path"
 for t in "$top"/tests/integration/*.sh; do
 	[ -f "$t" ] || continue
 	[ "${t##*/}" = lib.sh ] && continue	# the helpers the tests source
 	run "integration/${t##*/}" sh "$t"
 done
+# The same end-to-end tests on the sanitizer build of the programs: a
+# leak or undefined behaviour fails them.
+if [ -n "$asan" ] && [ -x "$asan/bin/rv-frame" ]; then
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+	PATH="$asan/bin:$path"
+	for t in "$top"/tests/integration/*.sh; do
+		[ -f "$t" ] || continue
+		[ "${t##*/}" = lib.sh ] && continue
+		run "asan/${t##*/}" sh "$t"
+	done
+	unset ASAN_OPTIONS UBSAN_OPTIONS
+	PATH="$build/bin:$path"
+fi
 
 # The fuzz targets that `make check` built, for a short bounded run each.
 if [ -d "$build/fuzz" ]; then
