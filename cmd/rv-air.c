@@ -417,8 +417,7 @@ out:
 int
 main(int argc, char *argv[])
 {
-	enum { O_CLOCK = 256, O_EVIDENCE, O_SIZE, O_RATE, O_PRESET, O_BITRATE,
-	    O_VERSION };
+	enum { O_CLOCK = 256, O_EVIDENCE, O_SIZE, O_RATE, O_PRESET, O_BITRATE };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "clock", required_argument, NULL, O_CLOCK },
@@ -427,9 +426,7 @@ main(int argc, char *argv[])
 		{ "rate", required_argument, NULL, O_RATE },
 		{ "preset", required_argument, NULL, O_PRESET },
 		{ "bitrate", required_argument, NULL, O_BITRATE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, O_VERSION },
+		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts op = { .clock = RV_CLOCK_WALL };
@@ -471,15 +468,10 @@ main(int argc, char *argv[])
 				return rv_cli_usage_error(usage, "--bitrate takes "
 				    "100 to 50000 (%s)", optarg);
 			break;
-		case 'h':
-			return rv_cli_help(usage);
-		case 'v':
-			rv_log_set_level(rv_log_level() + 1);
-			break;
-		case O_VERSION:
-			return rv_cli_version();
 		default:
-			return rv_cli_usage_error(usage, "unknown option");
+			if ((ch = rv_cli_option(ch, usage)) >= 0)
+				return ch;
+			break;
 		}
 	}
 	if (optind != argc)

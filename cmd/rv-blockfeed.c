@@ -207,15 +207,13 @@ stopped:
 int
 main(int argc, char *argv[])
 {
-	enum { O_NOW = 256, O_UNTIL, O_CLOCK, O_VERSION };
+	enum { O_NOW = 256, O_UNTIL, O_CLOCK };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "now", required_argument, NULL, O_NOW },
 		{ "until", required_argument, NULL, O_UNTIL },
 		{ "clock", required_argument, NULL, O_CLOCK },
-		{ "help", no_argument, NULL, 'h' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, O_VERSION },
+		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct feed f = { 0 };
@@ -243,15 +241,10 @@ main(int argc, char *argv[])
 			if (rv_clock_mode_parse(optarg, &mode, &err) < 0)
 				return rv_cli_usage_error(usage, "%s", err.msg);
 			break;
-		case 'h':
-			return rv_cli_help(usage);
-		case 'v':
-			rv_log_set_level(rv_log_level() + 1);
-			break;
-		case O_VERSION:
-			return rv_cli_version();
 		default:
-			return rv_cli_usage_error(usage, "unknown option");
+			if ((ch = rv_cli_option(ch, usage)) >= 0)
+				return ch;
+			break;
 		}
 	}
 	if (argc - optind != 1)

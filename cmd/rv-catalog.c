@@ -655,7 +655,7 @@ int
 main(int argc, char *argv[])
 {
 	enum { O_FULL = 256, O_KIND, O_STATE, O_CHANNEL, O_POOL, O_JSON,
-	    O_VERSION, O_TARGET, O_MAP };
+	    O_TARGET, O_MAP };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -667,9 +667,7 @@ main(int argc, char *argv[])
 		{ "channel", required_argument, NULL, O_CHANNEL },
 		{ "pool", required_argument, NULL, O_POOL },
 		{ "json", no_argument, NULL, O_JSON },
-		{ "help", no_argument, NULL, 'h' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, O_VERSION },
+		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .jobs = -1 };
@@ -727,15 +725,10 @@ main(int argc, char *argv[])
 		case O_JSON:
 			o.json = 1;
 			break;
-		case 'h':
-			return rv_cli_help(usage);
-		case 'v':
-			rv_log_set_level(rv_log_level() + 1);
-			break;
-		case O_VERSION:
-			return rv_cli_version();
 		default:
-			return rv_cli_usage_error(usage, "unknown option");
+			if ((ch = rv_cli_option(ch, usage)) >= 0)
+				return ch;
+			break;
 		}
 	}
 	if (optind >= argc)

@@ -269,7 +269,7 @@ int
 main(int argc, char *argv[])
 {
 	enum { O_DAY = 256, O_FROM, O_DAYS, O_JSON, O_CHECK, O_STRICT,
-	    O_NOSTATE, O_NOW, O_VERSION };
+	    O_NOSTATE, O_NOW };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "day", required_argument, NULL, O_DAY },
@@ -280,9 +280,7 @@ main(int argc, char *argv[])
 		{ "strict", no_argument, NULL, O_STRICT },
 		{ "no-state", no_argument, NULL, O_NOSTATE },
 		{ "now", required_argument, NULL, O_NOW },
-		{ "help", no_argument, NULL, 'h' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, O_VERSION },
+		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { .days = 1 };
@@ -329,15 +327,10 @@ main(int argc, char *argv[])
 		case O_NOW:
 			o.now = optarg;
 			break;
-		case 'h':
-			return rv_cli_help(usage);
-		case 'v':
-			rv_log_set_level(rv_log_level() + 1);
-			break;
-		case O_VERSION:
-			return rv_cli_version();
 		default:
-			return rv_cli_usage_error(usage, "unknown option");
+			if ((ch = rv_cli_option(ch, usage)) >= 0)
+				return ch;
+			break;
 		}
 	}
 	if (argc - optind != 1)

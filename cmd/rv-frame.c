@@ -196,9 +196,7 @@ ts(int fd, const char *name)
 
 static const struct option longopts[] = {
 	{ "hex", no_argument, NULL, 'x' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "version", no_argument, NULL, 'V' },
+	RV_CLI_LONGOPTS,
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -209,20 +207,10 @@ options(int argc, char *argv[], const char *optstring, int *full)
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'x':
+		if (ch == 'x')
 			*full = 1;
-			break;
-		case 'h':
-			return rv_cli_help(usage);
-		case 'v':
-			rv_log_set_level(rv_log_level() + 1);
-			break;
-		case 'V':
-			return rv_cli_version();
-		default:
-			return rv_cli_usage_error(usage, "unknown option");
-		}
+		else if ((ch = rv_cli_option(ch, usage)) >= 0)
+			return ch;
 	}
 	return -1;
 }

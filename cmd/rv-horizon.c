@@ -513,7 +513,7 @@ cmd_epg(struct ctx *x, int argc, char **argv)
 int
 main(int argc, char *argv[])
 {
-	enum { O_NOW = 256, O_FORCE, O_JSON, O_XMLTV, O_FROM, O_TO, O_VERSION };
+	enum { O_NOW = 256, O_FORCE, O_JSON, O_XMLTV, O_FROM, O_TO };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "now", required_argument, NULL, O_NOW },
@@ -522,9 +522,7 @@ main(int argc, char *argv[])
 		{ "xmltv", no_argument, NULL, O_XMLTV },
 		{ "from", required_argument, NULL, O_FROM },
 		{ "to", required_argument, NULL, O_TO },
-		{ "help", no_argument, NULL, 'h' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, O_VERSION },
+		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o = { 0 };
@@ -557,15 +555,10 @@ main(int argc, char *argv[])
 		case O_TO:
 			o.to = optarg;
 			break;
-		case 'h':
-			return rv_cli_help(usage);
-		case 'v':
-			rv_log_set_level(rv_log_level() + 1);
-			break;
-		case O_VERSION:
-			return rv_cli_version();
 		default:
-			return rv_cli_usage_error(usage, "unknown option");
+			if ((ch = rv_cli_option(ch, usage)) >= 0)
+				return ch;
+			break;
 		}
 	}
 	if (optind >= argc)

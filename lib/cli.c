@@ -28,6 +28,22 @@ rv_cli_help(const char *usage)
 }
 
 int
+rv_cli_option(int ch, const char *usage)
+{
+	switch (ch) {
+	case 'h':
+		return rv_cli_help(usage);
+	case 'v':
+		rv_log_set_level(rv_log_level() + 1);
+		return -1;
+	case RV_OPT_VERSION:
+		return rv_cli_version();
+	default:
+		return rv_cli_usage_error(usage, "unknown option");
+	}
+}
+
+int
 rv_cli_usage_error(const char *usage, const char *fmt, ...)
 {
 	char msg[1024];

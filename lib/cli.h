@@ -7,12 +7,25 @@
 #ifndef RV_CLI_H
 #define RV_CLI_H
 
+#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 
 #define RV_EXIT_OK	0
 #define RV_EXIT_FAIL	1
 #define RV_EXIT_USAGE	2
+
+/* The options every program takes, at the end of its option table. */
+#define RV_OPT_VERSION	0x1000
+#define RV_CLI_LONGOPTS \
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "version", no_argument, NULL, RV_OPT_VERSION }
+
+/* Handle what getopt_long returned that is not a program's own option:
+ * -h, -v, --version, or an unknown option.  -1 to go on (after -v),
+ * else the exit status to return now. */
+int	rv_cli_option(int ch, const char *usage);
 
 /* Set by the handlers rv_cli_signals() installs. */
 extern volatile sig_atomic_t rv_stop_signal;
