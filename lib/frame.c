@@ -7,6 +7,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "json.h"
 
 int
@@ -53,8 +54,9 @@ fill(struct rv_frame_reader *r, struct rv_err *err)
 		n = read(r->fd, r->buf + r->end, sizeof(r->buf) - r->end);
 		if (n >= 0)
 			break;
-		if (errno != EINTR)
+		if (errno != EINTR || rv_stop_signal)
 			return rv_errf(err, "%s: read: %s", r->name,
+			    errno == EINTR ? "interrupted by a signal" :
 			    strerror(errno));
 	}
 	r->end += (size_t)n;
@@ -84,7 +86,7 @@ take(struct rv_frame_reader *r, uint8_t *dst, size_t n, size_t *got,
 		}
 		if (n - *got >= sizeof(r->buf)) {
 			k = read(r->fd, dst + *got, n - *got);
-			if (k < 0 && errno == EINTR)
+			if (k < 0 && errno == EINTR && !rv_stop_signal)
 				continue;
 			if (k < 0)
 				return rv_errf(err, "%s: read: %s", r->name,

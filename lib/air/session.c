@@ -163,6 +163,10 @@ tick(struct rv_air *a, struct rv_source *src, int64_t k, int *content,
 		frame = a->black;
 		a->counts.pad++;
 	}
+	/* An IDR one second in gives a segmenter a short first segment,
+	 * so that the first viewer of a session waits for little. */
+	if (a->tick == rv_fence_frame(RV_MS_PER_SEC, a->cfg.enc.rate))
+		rv_enc_force_idr(a->enc);
 	if (rv_enc_video(a->enc, frame, err) < 0)
 		return -1;
 	if (pcm_room(a, (int)n) < 0)

@@ -1,0 +1,169 @@
+#!/bin/sh
+# rv-hlsseg over rv-air's real output: the segments put back together are
+# the TS byte for byte; each opens with the PAT and a keyframe; the first
+# is one second long, the others about the target; EXTINF is the PTS
+# distance; PROGRAM-DATE-TIME is the plan's time; a restart keeps the
+# numbers rising with a discontinuity at the new session; the window
+# slides and old files go after the grace; bad input is resynchronised.
+# shellcheck source=tests/integration/lib.sh
+. "$RV_TOP/tests/integration/lib.sh"
+
+L=$T/lib
+mkdir -p "$L/Show/Season 01"
+i=1
+while [ $i -le 2 ]; do
+	ffmpeg -nostdin -loglevel error -f lavfi \
+	    -i "testsrc2=size=320x240:rate=25:duration=50" -f lavfi \
+	    -i "sine=frequency=$((300 + 100 * i)):sample_rate=48000:duration=50" \
+	    -c:v libx264 -preset ultrafast -g 25 -c:a aac \
+	    "$L/Show/Season 01/Show - S01E0$i - Part $i.mp4" || not_ok "episode $i"
+	i=$((i + 1))
+done
+rv-catalog scan "$L" >/dev/null 2>&1
+mkdir "$T/ch"
+cat >"$T/ch/test-hls.yaml" <<'YAML'
+channel: test-hls
+channel_number: 91
+name: "HLS Test"
+timezone: UTC
+format:
+  video: { width: 320, height: 240, frame_rate: "30000/1001" }
+  audio: { sample_rate: 48000, channels: 2 }
+  grid_minutes: 1
+pools:
+  show:
+    match: { type: episode, series_title: Show }
+schedule:
+  all_day:
+    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
+YAML
+RV_CHANNELS=$T/ch rv-horizon --now 2026-01-05T12:00:00Z extend >/dev/null ||
+    not_ok "extend"
+
+# render FROM UNTIL FILE: the frames rv-air writes for [FROM, UNTIL).
+render() {
+	rv-blockfeed --clock fast --now "$1" --until "$2" test-hls \
+	    2>>"$T/feed.err" | rv-air --clock fast >"$3" 2>>"$T/air.err"
+}
+
+# listed: the segment names of the playlist, in order.
+listed() {
+	grep -v '^#' "$H/index.m3u8"
+}
+
+H=$T/run/test-hls
+render 2026-01-05T12:00:30Z 2026-01-05T12:02:30Z "$T/a.bin"
+rv-hlsseg --dir "$H" --window 100 <"$T/a.bin" 2>"$T/seg.err"
+check_eq "rv-hlsseg ends cleanly at Z" "0 " "$? $(cat "$T/seg.err")"
+rv-frame ts "$T/a.bin" >"$T/a.ts"
+(cd "$H" && cat $(listed)) >"$T/joined.ts"
+check "the segments joined are the TS, byte for byte" cmp -s "$T/a.ts" "$T/joined.ts"
+check_eq "the playlist's head" "#EXTM3U
+#EXT-X-VERSION:3
+#EXT-X-TARGETDURATION:4
+#EXT-X-MEDIA-SEQUENCE:0" "$(head -n 4 "$H/index.m3u8")"
+check_eq "no discontinuity in one session" "0" \
+    "$(grep -c DISCONTINUITY "$H/index.m3u8")"
+n=$(listed | wc -l)
+check_eq "segments numbered 0.. without a gap" \
+    "$(seq -f %08g.ts 0 $((n - 1)) | paste -sd' ' -)" "$(listed | paste -sd' ' -)"
+
+# Per segment: its first packet, and its first video frame's key flag
+# and PTS.
+: >"$T/firsts"
+for s in $(listed); do
+	pid=$(od -An -tx1 -N3 "$H/$s" | tr -d ' \n')
+	pat2=$(od -An -tx1 -j188 -N3 "$H/$s" | tr -d ' \n')
+	[ "$pid" = 474011 ] && [ "$pat2" = 474000 ] && pid=474000
+	f=$(ffprobe -v error -select_streams v -read_intervals '%+#1' \
+	    -show_entries frame=key_frame,pts -of csv=p=0 "$H/$s" |
+	    grep -E '^[01],' | head -n 1)
+	echo "$s $pid $f" >>"$T/firsts"
+done
+check_eq "every segment opens with the PAT (or the SDT, then the PAT)" "0" \
+    "$(awk '$2 != "474000" { bad++ } END { print bad + 0 }' "$T/firsts")"
+check_eq "every segment opens with a keyframe" "0" \
+    "$(awk '{ split($3, a, ","); if (a[1] != 1) bad++ } END { print bad + 0 }' "$T/firsts")"
+# EXTINF k = (PTS of segment k+1's first frame - PTS of segment k's) / 90,
+# to the millisecond; the last runs to its last frame + one (3003).
+last_pts=$(ffprobe -v error -select_streams v -show_entries frame=pts \
+    -of csv=p=0 "$T/a.ts" | grep -E '^[0-9]+' | tail -n 1)
+grep '^#EXTINF:' "$H/index.m3u8" | sed 's/#EXTINF:\([0-9.]*\),/\1/' >"$T/extinf"
+want=$(awk -v end=$((last_pts + 3003)) '{ split($3, a, ","); p[NR] = a[2] }
+    END { for (i = 1; i <= NR; i++) { q = (i < NR ? p[i + 1] : end);
+        printf "%.3f\n", int((q - p[i] + 45) / 90) / 1000 } }' "$T/firsts")
+check_eq "EXTINF is the PTS distance of the segment" "$want" "$(cat "$T/extinf")"
+check_eq "the first segment is one second (30 frames)" "1.001" "$(head -n 1 "$T/extinf")"
+check_eq "the others hold 1.9 s to 4 s (but the last)" "0" \
+    "$(sed '1d;$d' "$T/extinf" | awk '$1 < 1.9 || $1 > 4 { bad++ } END { print bad + 0 }')"
+# 120 s at 30000/1001 is 3597 frames of 3003 ticks.
+check_eq "the durations add up to every frame" "10801791" \
+    "$(jq '[.window[].d90] | add' "$H/hls.json")"
+check_eq "PROGRAM-DATE-TIME of the first two segments" \
+    "2026-01-05T12:00:30Z 2026-01-05T12:00:31.001Z" \
+    "$(grep '^#EXT-X-PROGRAM-DATE-TIME:' "$H/index.m3u8" | head -n 2 |
+    cut -d: -f2- | paste -sd' ' -)"
+check_eq "no temporary file left" "" "$(ls "$H" | grep tmp)"
+
+# A restart: a new session goes on from the next number, after a
+# discontinuity.
+render 2026-01-05T12:10:00Z 2026-01-05T12:10:10Z "$T/b.bin"
+rv-hlsseg --dir "$H" --window 100 <"$T/b.bin" 2>"$T/seg.err"
+check_eq "the second session ends cleanly" "0 " "$? $(cat "$T/seg.err")"
+check_eq "numbers rise across the restart" "$(printf '%08d.ts' "$n")" \
+    "$(grep -A 3 '^#EXT-X-DISCONTINUITY$' "$H/index.m3u8" | tail -n 1)"
+check_eq "one discontinuity, at the new session" "1" \
+    "$(grep -c '^#EXT-X-DISCONTINUITY$' "$H/index.m3u8")"
+check_eq "its PROGRAM-DATE-TIME is the new join" \
+    "#EXT-X-PROGRAM-DATE-TIME:2026-01-05T12:10:00Z" \
+    "$(grep -A 1 '^#EXT-X-DISCONTINUITY$' "$H/index.m3u8" | tail -n 1)"
+check_eq "DISCONTINUITY-SEQUENCE 0 while it is listed" \
+    "#EXT-X-DISCONTINUITY-SEQUENCE:0" \
+    "$(grep '^#EXT-X-DISCONTINUITY-SEQUENCE' "$H/index.m3u8")"
+total=$(listed | wc -l)
+
+# A third session with a window of 5 and a grace of 4 s: the
+# discontinuity slides out and counts; old files go.
+render 2026-01-05T12:20:00Z 2026-01-05T12:20:20Z "$T/c.bin"
+rv-hlsseg --dir "$H" --window 5 --grace 4 <"$T/c.bin" 2>"$T/seg.err"
+check_eq "the third session ends cleanly" "0 " "$? $(cat "$T/seg.err")"
+first=$(listed | head -n 1)
+check_eq "MEDIA-SEQUENCE is the first listed segment's number" \
+    "#EXT-X-MEDIA-SEQUENCE:$(echo "${first%.ts}" | sed 's/^0*\(.\)/\1/')" \
+    "$(grep '^#EXT-X-MEDIA-SEQUENCE' "$H/index.m3u8")"
+check_eq "five listed" "5" "$(listed | wc -l)"
+check_eq "both discontinuities slid out and count" \
+    "#EXT-X-DISCONTINUITY-SEQUENCE:2" \
+    "$(grep '^#EXT-X-DISCONTINUITY-SEQUENCE' "$H/index.m3u8")"
+# On disk: the five listed and those retired less than 4 s of media ago.
+want=$( (listed; jq -r '.retired[].n' "$H/hls.json" |
+    xargs -r printf '%08d.ts\n') | sort | paste -sd' ' -)
+check_eq "on disk: the window and the files in their grace" "$want" \
+    "$(cd "$H" && ls -- *.ts | sort | paste -sd' ' -)"
+check_eq "the grace holds 4 s of media" "1" \
+    "$(jq '[.retired[]] | length >= 1 and length <= 3' "$H/hls.json" |
+    sed 's/true/1/')"
+check_eq "numbers still rise" "$(printf '%08d.ts' "$total")" \
+    "$(cd "$H" && ls -- *.ts | sort | head -n 1 | awk -v t="$total" '
+    { n = $0 + 0; print (n >= t ? sprintf("%08d.ts", t) : $0) }')"
+
+# Bad input: five stray bytes before the packets of one T frame, and a
+# stream that ends without Z.
+rv-frame dump -x "$T/a.bin" >"$T/a.jsonl"
+awk 'BEGIN { done = 0 } /"type":"T"/ && !done && NR > 20 {
+    sub(/"hex":"/, "\"hex\":\"0102030405"); sub(/"len":[0-9]+,/, ""); done = 1 }
+    { print }' "$T/a.jsonl" | rv-frame pack >"$T/bad.bin"
+rm -rf "$T/h2"
+rv-hlsseg --dir "$T/h2" --window 100 <"$T/bad.bin" 2>"$T/seg.err"
+check_eq "stray bytes are not fatal" "0" "$?"
+check_grep "lost sync is reported" "TS sync lost at input byte" "$T/seg.err"
+check_grep "and found again" "TS sync found again" "$T/seg.err"
+(cd "$T/h2" && cat $(grep -v '^#' index.m3u8)) >"$T/joined2.ts"
+check "no packet lost to the stray bytes" cmp -s "$T/a.ts" "$T/joined2.ts"
+head -c 300000 "$T/a.bin" >"$T/cut.bin"
+rm -rf "$T/h3"
+check_status "a truncated input" 1 rv-hlsseg --dir "$T/h3" <"$T/cut.bin"
+check_grep "is reported" "truncated" "$T/.err"
+check "and what came is published" test -s "$T/h3/index.m3u8"
+check_status "no --dir" 2 rv-hlsseg
+done_testing
