@@ -18,7 +18,7 @@
 
 static const char usage[] =
     "usage: rv-hlsseg [-C FILE] --dir DIR [--target S] [--first MS]\n"
-    "                 [--window N] [--grace S]\n"
+    "                 [--window N] [--grace S] [--fresh]\n"
     "  reads H, M, T and Z frames on stdin and keeps DIR/index.m3u8 and\n"
     "  its segments.\n";
 
@@ -88,7 +88,7 @@ frame(struct rv_hls *h, const struct rv_frame *f, int64_t index)
 int
 main(int argc, char *argv[])
 {
-	enum { O_DIR = 256, O_TARGET, O_FIRST, O_WINDOW, O_GRACE };
+	enum { O_DIR = 256, O_TARGET, O_FIRST, O_WINDOW, O_GRACE, O_FRESH };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "dir", required_argument, NULL, O_DIR },
@@ -96,6 +96,7 @@ main(int argc, char *argv[])
 		{ "first", required_argument, NULL, O_FIRST },
 		{ "window", required_argument, NULL, O_WINDOW },
 		{ "grace", required_argument, NULL, O_GRACE },
+		{ "fresh", no_argument, NULL, O_FRESH },
 		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -136,6 +137,9 @@ main(int argc, char *argv[])
 		case O_GRACE:
 			if (number(optarg, 0, 3600, "--grace", &grace) < 0)
 				return RV_EXIT_USAGE;
+			break;
+		case O_FRESH:
+			hc.fresh = 1;
 			break;
 		default:
 			if ((ch = rv_cli_option(ch, usage)) >= 0)

@@ -855,6 +855,21 @@ rv_hls_open(struct rv_hls **out, const struct rv_hls_config *cfg,
 		rv_hls_free(h);
 		return -1;
 	}
+	if (h->cfg.fresh) {
+		char p[4200];
+
+		while (h->nwin > 0)
+			if (slide(h) < 0) {
+				rv_hls_free(h);
+				return rv_errf(err, "out of memory");
+			}
+		path(h, p, sizeof(p), RV_HLS_PLAYLIST);
+		if (unlink(p) < 0 && errno != ENOENT) {
+			rv_errf(err, "%s: %s", p, strerror(errno));
+			rv_hls_free(h);
+			return -1;
+		}
+	}
 	*out = h;
 	return 0;
 }

@@ -45,6 +45,7 @@ struct rv_hls_config {
 	int		 first_ms;	/* a session's first segment; 1000 */
 	int		 window;	/* segments listed; 10 */
 	int		 grace_ms;	/* media time a retired file stays; 30000 */
+	int		 fresh;		/* start with an empty playlist */
 	/* Something worth an operator's attention; arg is report_arg. */
 	void		(*report)(void *arg, const char *msg);
 	void		*report_arg;
@@ -65,7 +66,10 @@ struct rv_hls_stats {
 struct rv_hls;
 
 /* Open (and create) the folder, load hls.json if it is there, remove
- * stray .tmp files and segments no state names. */
+ * stray .tmp files and segments no state names.  fresh: the segments
+ * listed before leave the window (their files stay the grace) and the
+ * playlist is removed until the first new segment, for a channel started
+ * anew whose old segments no viewer should be handed. */
 int	rv_hls_open(struct rv_hls **out, const struct rv_hls_config *cfg,
 	    struct rv_err *err);
 /* A session starts (an H frame or a session_start marker): the segment

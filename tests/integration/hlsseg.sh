@@ -147,6 +147,17 @@ check_eq "numbers still rise" "$(printf '%08d.ts' "$total")" \
     "$(cd "$H" && ls -- *.ts | sort | head -n 1 | awk -v t="$total" '
     { n = $0 + 0; print (n >= t ? sprintf("%08d.ts", t) : $0) }')"
 
+# --fresh (a channel started anew): only the new session is listed, the
+# numbers still rise.
+next=$(jq .next "$H/hls.json")
+render 2026-01-05T12:30:00Z 2026-01-05T12:30:06Z "$T/d.bin"
+rv-hlsseg --dir "$H" --window 5 --fresh <"$T/d.bin" 2>"$T/seg.err"
+check_eq "--fresh lists only the new session, from the next number" \
+    "$(printf '%08d.ts' "$next")" "$(listed | head -n 1)"
+check_eq "--fresh: its PROGRAM-DATE-TIME is the new join" \
+    "#EXT-X-PROGRAM-DATE-TIME:2026-01-05T12:30:00Z" \
+    "$(grep -m 1 '^#EXT-X-PROGRAM-DATE-TIME' "$H/index.m3u8")"
+
 # Bad input: five stray bytes before the packets of one T frame, and a
 # stream that ends without Z.
 rv-frame dump -x "$T/a.bin" >"$T/a.jsonl"
