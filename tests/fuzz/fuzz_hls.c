@@ -21,7 +21,7 @@ static char dir[64];
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rv_hls_config c = { dir, 1000, 100, 3, 0, NULL, NULL };
+	struct rv_hls_config c = { dir, 1000, 100, 3, 0, 0, NULL, NULL };
 	struct rv_hls *h;
 	struct rv_err err;
 	struct stat st;

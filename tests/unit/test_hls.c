@@ -38,7 +38,7 @@ note(void *arg, const char *msg)
 static void
 open_fx(struct fx *f, int target_ms, int window, int grace_ms)
 {
-	struct rv_hls_config c = { f->dir, target_ms, 1000, window, grace_ms,
+	struct rv_hls_config c = { f->dir, target_ms, 1000, window, grace_ms, 0,
 	    note, f };
 	struct rv_err err;
 
