@@ -864,6 +864,10 @@ rv_hls_open(struct rv_hls **out, const struct rv_hls_config *cfg,
 				return rv_errf(err, "out of memory");
 			}
 		path(h, p, sizeof(p), RV_HLS_PLAYLIST);
+		if (write_state(h, err) < 0) {
+			rv_hls_free(h);
+			return -1;
+		}
 		if (unlink(p) < 0 && errno != ENOENT) {
 			rv_errf(err, "%s: %s", p, strerror(errno));
 			rv_hls_free(h);

@@ -72,7 +72,7 @@ struct rv_hls;
  * anew whose old segments no viewer should be handed. */
 int	rv_hls_open(struct rv_hls **out, const struct rv_hls_config *cfg,
 	    struct rv_err *err);
-/* A session starts (an H frame or a session_start marker): the segment
+/* A session starts (rv-hlsseg calls it for each H frame): the segment
  * being built is closed, and the next carries a discontinuity unless it is
  * the first this folder ever had.  Repeating the current id is a no-op. */
 int	rv_hls_session(struct rv_hls *h, const char *session,
