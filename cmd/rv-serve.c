@@ -1,0 +1,1221 @@
+/*
+ * rv-serve — the HTTP front of RetroVue: guide page, M3U, XMLTV,
+ * HDHomeRun tuner emulation, HLS and continuous MPEG-TS, metrics; starts a
+ * channel on its first viewer and stops it a linger after the last
+ * (rv-serve(1)).
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+#include <sqlite3.h>
+
+#include "cli.h"
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "hls.h"
+#include "lineup.h"
+#include "route.h"
+#include "xmltv.h"
+
+static const char usage[] =
+    "usage: rv-serve [-C FILE] [--listen HOST:PORT] [--player FILE]\n"
+    "  serves the channels over HTTP; see rv-serve(1).\n";
+
+#define CLIENTS_MAX	64	/* HLS clients remembered per channel */
+#define CLIENT_IDLE_MS	10000	/* an HLS client this quiet has left */
+#define STREAM_WAIT_MS	15000	/* a TS viewer waits this for a segment */
+#define STOP_GRACE_MS	5000	/* SIGTERM, then SIGKILL */
+#define STAGES		3
+#define PBUF		(2 * PATH_MAX)	/* a run-folder path and more */
+#define CODES		6
+
+static const int codes[CODES] = { 200, 404, 405, 500, 503, 0 };
+static const double tune_buckets[] = { 0.25, 0.5, 1, 2, 4, 8, 16 };
+#define TUNE_BUCKETS	(sizeof(tune_buckets) / sizeof(tune_buckets[0]))
+
+enum state { STOPPED, STARTING, RUNNING, STOPPING };
+
+struct client {
+	char		 addr[INET6_ADDRSTRLEN];
+	int64_t		 at;
+};
+
+struct chan {
+	char		 id[256];
+	int64_t		 number;
+	enum state	 state;
+	pid_t		 pids[STAGES];
+	int64_t		 started_ms;
+	int64_t		 last_ms;	/* last sign of a viewer */
+	int		 ts_viewers;
+	struct client	 clients[CLIENTS_MAX];
+	char		 why[PBUF + 256]; /* why the last start failed */
+	int64_t		 starts, stops, failures;
+};
+
+struct server {
+	struct rv_config cfg;
+	const char	*config_path;
+	char		 bindir[PATH_MAX];
+	char		 base_url[1100];
+	char		 device_id[9];
+	char		 player[PATH_MAX];	/* hls.min.js, "" if none */
+	sqlite3		*db;
+	pthread_mutex_t	 mu;
+	struct chan	**ch;		/* stable: other threads hold them */
+	size_t		 nch;
+	int		 starting;
+	int64_t		 requests[RV_ROUTE_COUNT][CODES];
+	int64_t		 tune[TUNE_BUCKETS + 1];
+	double		 tune_sum;
+	int64_t		 tune_count;
+};
+
+static struct server S;
+
+/* Channels and their processes. */
+
+static void
+chan_dir(const struct chan *c, char *buf, size_t n, const char *leaf)
+{
+	snprintf(buf, n, "%s/%s%s%s", S.cfg.run_dir, c->id, leaf ? "/" : "",
+	    leaf ? leaf : "");
+}
+
+/* The channel with that number, looked up in the database the first time
+ * (so that a channel installed after rv-serve started is found).  Called
+ * with the lock held. */
+static struct chan *
+chan_find(int64_t number)
+{
+	struct rv_lineup l;
+	const struct rv_lineup_channel *lc;
+	struct rv_err err;
+	struct chan *c;
+	size_t i;
+
+	struct chan **all;
+
+	for (i = 0; i < S.nch; i++)
+		if (S.ch[i]->number == number)
+			return S.ch[i];
+	if (rv_lineup_load(S.db, &l, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		return NULL;
+	}
+	if ((lc = rv_lineup_find(&l, number)) == NULL ||
+	    (all = reallocarray(S.ch, S.nch + 1, sizeof(*all))) == NULL) {
+		rv_lineup_free(&l);
+		return NULL;
+	}
+	S.ch = all;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		rv_lineup_free(&l);
+		return NULL;
+	}
+	S.ch[S.nch++] = c;
+	snprintf(c->id, sizeof(c->id), "%s", lc->id);
+	c->number = number;
+	rv_lineup_free(&l);
+	return c;
+}
+
+static void
+program(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", S.bindir, name);
+	if (access(buf, X_OK) != 0)
+		snprintf(buf, n, "%s", name);	/* from $PATH */
+}
+
+/* In a child: the signals rv-serve blocks unblocked, stdin, stdout and
+ * stderr set, then exec argv. */
+static void
+child(int in, int out, int log, char *const argv[])
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if ((in >= 0 && dup2(in, STDIN_FILENO) < 0) ||
+	    (out >= 0 && dup2(out, STDOUT_FILENO) < 0) ||
+	    dup2(log, STDERR_FILENO) < 0)
+		_exit(127);
+	execvp(argv[0], argv);
+	dprintf(STDERR_FILENO, "rv-serve: %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void
+close_fds(int *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (fds[i] >= 0) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+}
+
+/* Start rv-blockfeed | rv-air | rv-hlsseg --fresh for c, in one process
+ * group, with their stderr in the channel's log.  No shell: the channel
+ * id goes to argv as it is.  Lock held. */
+static int
+chan_spawn(struct chan *c)
+{
+	char dir[PBUF], hls[PBUF], logp[PBUF];
+	char feed[PBUF], air[PBUF], seg[PBUF];
+	const char *conf = S.cfg.source[0] != '\0' ? S.cfg.source : NULL;
+	int fds[5] = { -1, -1, -1, -1, -1 };	/* p1[2], p2[2], log */
+	pid_t pgid = 0, pid;
+	int i;
+
+	chan_dir(c, dir, sizeof(dir), NULL);
+	chan_dir(c, hls, sizeof(hls), "hls");
+	chan_dir(c, logp, sizeof(logp), "channel.log");
+	if ((mkdir(S.cfg.run_dir, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
+		snprintf(c->why, sizeof(c->why), "%s: %s", dir,
+		    strerror(errno));
+		return -1;
+	}
+	if ((fds[4] = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0644)) < 0 || pipe2(fds, O_CLOEXEC) < 0 ||
+	    pipe2(fds + 2, O_CLOEXEC) < 0) {
+		snprintf(c->why, sizeof(c->why), "%s: %s", logp,
+		    strerror(errno));
+		close_fds(fds, 5);
+		return -1;
+	}
+	dprintf(fds[4], "rv-serve: starting channel %s\n", c->id);
+	program(feed, sizeof(feed), "rv-blockfeed");
+	program(air, sizeof(air), "rv-air");
+	program(seg, sizeof(seg), "rv-hlsseg");
+	{
+		char *const a0[] = { feed, conf ? "-C" : c->id,
+		    conf ? (char *)conf : NULL, conf ? c->id : NULL, NULL };
+		char *const a1[] = { air, "--clock", "wall", conf ? "-C" :
+		    NULL, (char *)conf, NULL };
+		char *const a2[] = { seg, "--dir", hls, "--fresh", conf ?
+		    "-C" : NULL, (char *)conf, NULL };
+		char *const *argv[STAGES] = { a0, a1, a2 };
+		int ins[STAGES] = { -1, fds[0], fds[2] };
+		int outs[STAGES] = { fds[1], fds[3], -1 };
+
+		for (i = 0; i < STAGES; i++) {
+			if ((pid = fork()) < 0) {
+				snprintf(c->why, sizeof(c->why), "fork: %s",
+				    strerror(errno));
+				break;
+			}
+			if (pid == 0) {
+				setpgid(0, pgid);
+				/* The last stage's stdout is nobody's. */
+				if (i == STAGES - 1) {
+					int null = open("/dev/null",
+					    O_WRONLY);
+
+					if (null >= 0)
+						outs[i] = null;
+				}
+				child(ins[i], outs[i], fds[4], argv[i]);
+			}
+			if (pgid == 0)
+				pgid = pid;
+			setpgid(pid, pgid);
+			c->pids[i] = pid;
+		}
+	}
+	close_fds(fds, 5);
+	if (i < STAGES) {
+		if (pgid > 0)
+			kill(-pgid, SIGKILL);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reap what has exited: 1 if a stage of c is gone. */
+static int
+chan_reap(struct chan *c, int *status, pid_t *who)
+{
+	int i, st, gone = 0;
+
+	for (i = 0; i < STAGES; i++) {
+		if (c->pids[i] <= 0)
+			continue;
+		if (waitpid(c->pids[i], &st, WNOHANG) == c->pids[i]) {
+			if (!gone) {
+				*status = st;
+				*who = c->pids[i];
+			}
+			c->pids[i] = 0;
+			gone = 1;
+		}
+	}
+	return gone;
+}
+
+/* Stop every stage: SIGTERM, then SIGKILL after the grace.  Lock held
+ * (the wait is short and bounded). */
+static void
+chan_kill(struct chan *c)
+{
+	int64_t until = rv_wall_now() + STOP_GRACE_MS;
+	int i, any, st, sig = SIGTERM;
+
+	for (;;) {
+		any = 0;
+		for (i = 0; i < STAGES; i++) {
+			if (c->pids[i] <= 0)
+				continue;
+			if (waitpid(c->pids[i], &st, WNOHANG) == c->pids[i]) {
+				c->pids[i] = 0;
+				continue;
+			}
+			kill(c->pids[i], sig);
+			any = 1;
+		}
+		if (!any)
+			break;
+		if (rv_wall_now() >= until)
+			sig = SIGKILL;
+		usleep(20000);
+	}
+}
+
+static void
+chan_stop(struct chan *c, const char *why)
+{
+	chan_kill(c);
+	if (c->state == RUNNING)
+		c->stops++;
+	c->state = STOPPED;
+	c->ts_viewers = c->ts_viewers < 0 ? 0 : c->ts_viewers;
+	rv_info("channel %s stopped: %s", c->id, why);
+}
+
+static int
+playlist_ready(const struct chan *c)
+{
+	char p[PBUF];
+
+	chan_dir(c, p, sizeof(p), "hls/" RV_HLS_PLAYLIST);
+	return access(p, R_OK) == 0;
+}
+
+static void
+tune_in(double secs)
+{
+	size_t i;
+
+	for (i = 0; i < TUNE_BUCKETS; i++)
+		if (secs <= tune_buckets[i])
+			S.tune[i]++;
+	S.tune_count++;
+	S.tune_sum += secs;
+}
+
+/*
+ * The channel of number, running: started if it is not (join in
+ * progress: rv-blockfeed starts at now), waited for until its playlist
+ * exists.  Returns the channel with the lock held, or NULL with *code
+ * 404 (no such channel) or 503 (*retry set when too many are starting).
+ */
+static struct chan *
+chan_running(int64_t number, int *code, int *retry)
+{
+	struct chan *c;
+	int64_t t0 = rv_wall_now(), deadline;
+	int status = 0;
+	pid_t who = 0;
+
+	*retry = 0;
+	pthread_mutex_lock(&S.mu);
+	if ((c = chan_find(number)) == NULL) {
+		pthread_mutex_unlock(&S.mu);
+		*code = 404;
+		return NULL;
+	}
+	if (c->state == RUNNING)
+		return c;
+	if (c->state == STOPPED) {
+		if (S.starting >= S.cfg.serve.max_starting) {
+			pthread_mutex_unlock(&S.mu);
+			*code = 503;
+			*retry = 2;
+			return NULL;
+		}
+		S.starting++;
+		c->state = STARTING;
+		c->started_ms = t0;
+		c->last_ms = t0;
+		c->starts++;
+		c->why[0] = '\0';
+		rv_info("channel %s starting", c->id);
+		if (chan_spawn(c) < 0) {
+			c->state = STOPPED;
+			c->failures++;
+			S.starting--;
+			rv_warnx("channel %s failed to start: %s", c->id,
+			    c->why);
+			pthread_mutex_unlock(&S.mu);
+			*code = 503;
+			return NULL;
+		}
+	}
+	/* STARTING (ours or another request's): wait for the playlist. */
+	deadline = c->started_ms + (int64_t)S.cfg.serve.start_timeout_seconds *
+	    1000;
+	while (c->state == STARTING) {
+		if (playlist_ready(c)) {
+			c->state = RUNNING;
+			S.starting--;
+			tune_in((double)(rv_wall_now() - c->started_ms) / 1000);
+			rv_info("channel %s on air after %lld ms", c->id,
+			    (long long)(rv_wall_now() - c->started_ms));
+			break;
+		}
+		if (chan_reap(c, &status, &who) || rv_wall_now() > deadline) {
+			int i;
+
+			for (i = 0; i < STAGES && c->pids[i] != who; i++)
+				;
+			if (who != 0)
+				snprintf(c->why, sizeof(c->why), "a stage "
+				    "exited with status %d during the start",
+				    WIFEXITED(status) ? WEXITSTATUS(status) :
+				    128 + WTERMSIG(status));
+			else
+				snprintf(c->why, sizeof(c->why), "no segment "
+				    "within %d s", S.cfg.serve.
+				    start_timeout_seconds);
+			chan_kill(c);
+			c->state = STOPPED;
+			c->failures++;
+			S.starting--;
+			rv_warnx("channel %s failed to start: %s (see %s/%s/"
+			    "channel.log)", c->id, c->why, S.cfg.run_dir,
+			    c->id);
+			break;
+		}
+		pthread_mutex_unlock(&S.mu);
+		usleep(50000);
+		pthread_mutex_lock(&S.mu);
+	}
+	if (c->state == RUNNING) {
+		c->last_ms = rv_wall_now();
+		return c;
+	}
+	pthread_mutex_unlock(&S.mu);
+	*code = 503;
+	return NULL;
+}
+
+/* An HLS fetch from addr keeps c alive and counts its viewer.  Lock held. */
+static void
+chan_seen(struct chan *c, const char *addr)
+{
+	int64_t now = rv_wall_now();
+	int i, slot = -1, oldest = 0;
+
+	c->last_ms = now;
+	for (i = 0; i < CLIENTS_MAX; i++) {
+		if (strcmp(c->clients[i].addr, addr) == 0) {
+			slot = i;
+			break;
+		}
+		if (c->clients[i].at < c->clients[oldest].at)
+			oldest = i;
+	}
+	if (slot < 0) {
+		slot = oldest;
+		snprintf(c->clients[slot].addr, sizeof(c->clients[slot].addr),
+		    "%s", addr);
+	}
+	c->clients[slot].at = now;
+}
+
+static int
+chan_viewers(const struct chan *c, int64_t now)
+{
+	int i, n = c->ts_viewers;
+
+	for (i = 0; i < CLIENTS_MAX; i++)
+		if (c->clients[i].addr[0] != '\0' &&
+		    now - c->clients[i].at < CLIENT_IDLE_MS)
+			n++;
+	return n;
+}
+
+/* The watcher: reap failed stages, stop channels a linger after their
+ * last viewer. */
+static void *
+watcher(void *arg)
+{
+	int64_t now;
+	size_t i;
+	int status;
+	pid_t who;
+
+	(void)arg;
+	while (!rv_stop_signal) {
+		usleep(200000);
+		pthread_mutex_lock(&S.mu);
+		now = rv_wall_now();
+		for (i = 0; i < S.nch; i++) {
+			struct chan *c = S.ch[i];
+
+			if (c->state != RUNNING)
+				continue;
+			if (chan_reap(c, &status, &who)) {
+				int k;
+
+				for (k = 0; k < STAGES && c->pids[k] != 0; k++)
+					;
+				snprintf(c->why, sizeof(c->why), "a stage "
+				    "exited with status %d",
+				    WIFEXITED(status) ? WEXITSTATUS(status) :
+				    128 + WTERMSIG(status));
+				rv_warnx("channel %s: %s (see %s/%s/"
+				    "channel.log); the next viewer restarts "
+				    "it", c->id, c->why, S.cfg.run_dir, c->id);
+				c->failures++;
+				chan_stop(c, c->why);
+				continue;
+			}
+			if (c->ts_viewers == 0 && now - c->last_ms >=
+			    (int64_t)S.cfg.serve.linger_seconds * 1000)
+				chan_stop(c, "no viewer");
+		}
+		pthread_mutex_unlock(&S.mu);
+	}
+	return NULL;
+}
+
+/* HTTP. */
+
+static void
+count(enum rv_route_kind k, int code)
+{
+	int i;
+
+	for (i = 0; i < CODES - 1 && codes[i] != code; i++)
+		;
+	pthread_mutex_lock(&S.mu);
+	S.requests[k][i]++;
+	pthread_mutex_unlock(&S.mu);
+}
+
+static enum MHD_Result
+queue(struct MHD_Connection *conn, enum rv_route_kind k, int code,
+    struct MHD_Response *r, const char *type)
+{
+	enum MHD_Result rc;
+
+	if (r == NULL)
+		return MHD_NO;
+	if (type != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	MHD_add_response_header(r, "Access-Control-Allow-Origin", "*");
+	rc = MHD_queue_response(conn, (unsigned int)code, r);
+	MHD_destroy_response(r);
+	count(k, code);
+	return rc;
+}
+
+static enum MHD_Result
+text(struct MHD_Connection *conn, enum rv_route_kind k, int code,
+    const char *type, char *body)
+{
+	struct MHD_Response *r;
+
+	if (body == NULL)
+		return text(conn, k, 500, "text/plain; charset=utf-8",
+		    strdup("out of memory\n"));
+	r = MHD_create_response_from_buffer(strlen(body), body,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL)
+		free(body);
+	else if (strncmp(type, "application/vnd.apple", 21) == 0)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "no-cache, no-store");
+	return queue(conn, k, code, r, type);
+}
+
+static enum MHD_Result
+fail(struct MHD_Connection *conn, enum rv_route_kind k, int code,
+    int retry, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static enum MHD_Result
+fail(struct MHD_Connection *conn, enum rv_route_kind k, int code,
+    int retry, const char *fmt, ...)
+{
+	struct MHD_Response *r;
+	char msg[600], ra[16];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	strncat(msg, "\n", sizeof(msg) - strlen(msg) - 1);
+	r = MHD_create_response_from_buffer(strlen(msg), msg,
+	    MHD_RESPMEM_MUST_COPY);
+	if (r != NULL && retry > 0) {
+		snprintf(ra, sizeof(ra), "%d", retry);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
+	if (r != NULL && code == 405)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	return queue(conn, k, code, r, "text/plain; charset=utf-8");
+}
+
+static void
+client_addr(struct MHD_Connection *conn, char *buf, size_t n)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn,
+	    MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci != NULL ? ci->client_addr : NULL;
+
+	snprintf(buf, n, "?");
+	if (sa == NULL)
+		return;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+		    sa)->sin_addr, buf, (socklen_t)n);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)
+		    (const void *)sa)->sin6_addr, buf, (socklen_t)n);
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *fp = fopen(path, "re");
+	char *buf = NULL;
+	size_t cap = 0, len = 0, k;
+
+	if (fp == NULL)
+		return NULL;
+	do {
+		if (cap - len < 4096) {
+			char *b = realloc(buf, cap + 65536);
+
+			if (b == NULL) {
+				free(buf);
+				fclose(fp);
+				return NULL;
+			}
+			buf = b;
+			cap += 65536;
+		}
+		k = fread(buf + len, 1, cap - len - 1, fp);
+		len += k;
+	} while (k > 0);
+	fclose(fp);
+	buf[len] = '\0';
+	return buf;
+}
+
+/* The playlist with segment lines made "<number>/<name>", so that they
+ * resolve under /channel/<number>/. */
+static char *
+playlist_text(const struct chan *c)
+{
+	char p[PBUF], *in, *out, *line, *save = NULL, prefix[32];
+	size_t cap, len = 0;
+
+	chan_dir(c, p, sizeof(p), "hls/" RV_HLS_PLAYLIST);
+	if ((in = slurp(p)) == NULL)
+		return NULL;
+	snprintf(prefix, sizeof(prefix), "%lld/", (long long)c->number);
+	cap = strlen(in) * 2 + 64;
+	if ((out = malloc(cap)) == NULL) {
+		free(in);
+		return NULL;
+	}
+	for (line = strtok_r(in, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		len += (size_t)snprintf(out + len, cap - len, "%s%s\n",
+		    line[0] == '#' ? "" : prefix, line);
+	free(in);
+	return out;
+}
+
+static enum MHD_Result
+serve_playlist(struct MHD_Connection *conn, const struct rv_route *rt)
+{
+	char addr[INET6_ADDRSTRLEN], *body;
+	struct chan *c;
+	int code, retry;
+
+	if ((c = chan_running(rt->channel, &code, &retry)) == NULL) {
+		if (code == 404)
+			return fail(conn, rt->kind, 404, 0, "no channel %lld",
+			    (long long)rt->channel);
+		return fail(conn, rt->kind, 503, retry ? retry : 5,
+		    "channel %lld is not available: %s", (long long)
+		    rt->channel, retry ? "too many channels starting" :
+		    "it failed to start (see the server's log)");
+	}
+	client_addr(conn, addr, sizeof(addr));
+	chan_seen(c, addr);
+	body = playlist_text(c);
+	pthread_mutex_unlock(&S.mu);
+	if (body == NULL)
+		return fail(conn, rt->kind, 503, 1, "channel %lld: no "
+		    "playlist yet", (long long)rt->channel);
+	return text(conn, rt->kind, 200, "application/vnd.apple.mpegurl",
+	    body);
+}
+
+static enum MHD_Result
+serve_segment(struct MHD_Connection *conn, const struct rv_route *rt)
+{
+	char p[PBUF], addr[INET6_ADDRSTRLEN];
+	struct MHD_Response *r;
+	struct chan *c;
+	struct stat st;
+	int fd;
+
+	pthread_mutex_lock(&S.mu);
+	if ((c = chan_find(rt->channel)) == NULL) {
+		pthread_mutex_unlock(&S.mu);
+		return fail(conn, rt->kind, 404, 0, "no channel %lld",
+		    (long long)rt->channel);
+	}
+	snprintf(p, sizeof(p), "%s/%s/hls/%s", S.cfg.run_dir, c->id,
+	    rt->segment);
+	if (c->state == RUNNING) {
+		client_addr(conn, addr, sizeof(addr));
+		chan_seen(c, addr);
+	}
+	pthread_mutex_unlock(&S.mu);
+	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		if (fd >= 0)
+			close(fd);
+		return fail(conn, rt->kind, 404, 0, "no segment %s",
+		    rt->segment);
+	}
+	r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	if (r == NULL)
+		close(fd);
+	return queue(conn, rt->kind, 200, r, "video/mp2t");
+}
+
+/* A continuous TS viewer: the segments in order from the newest. */
+struct stream {
+	int64_t		 number;	/* channel */
+	char		 dir[PBUF];
+	int64_t		 seg;
+	int		 fd;
+};
+
+static int
+open_seg(struct stream *s, int64_t n)
+{
+	char p[PBUF + 32];
+
+	snprintf(p, sizeof(p), "%s/%08lld.ts", s->dir, (long long)n);
+	return open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* The newest listed segment's number, or -1. */
+static int64_t
+newest(const char *dir)
+{
+	char p[PBUF + 32], *pl, *last = NULL, *line, *save = NULL;
+	int64_t n = -1;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, RV_HLS_PLAYLIST);
+	if ((pl = slurp(p)) == NULL)
+		return -1;
+	for (line = strtok_r(pl, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (line[0] != '#')
+			last = line;
+	if (last != NULL)
+		n = strtoll(last, NULL, 10);
+	free(pl);
+	return n;
+}
+
+static ssize_t
+stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct stream *s = cls;
+	int64_t waited = 0, n;
+	ssize_t k;
+	int fd;
+
+	(void)pos;
+	for (;;) {
+		if (s->fd >= 0 && (k = read(s->fd, buf, max)) > 0)
+			return k;
+		if (s->fd >= 0 && (fd = open_seg(s, s->seg + 1)) >= 0) {
+			close(s->fd);
+			s->fd = fd;
+			s->seg++;
+			continue;
+		}
+		/* Not started, or fallen behind the files kept: go to the
+		 * newest. */
+		if ((n = newest(s->dir)) >= 0 && (s->fd < 0 || n > s->seg + 1) &&
+		    (fd = open_seg(s, n)) >= 0) {
+			if (s->fd >= 0)
+				close(s->fd);
+			s->fd = fd;
+			s->seg = n;
+			continue;
+		}
+		if (rv_stop_signal || waited >= STREAM_WAIT_MS)
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		usleep(100000);
+		waited += 100;
+		pthread_mutex_lock(&S.mu);
+		{
+			struct chan *c = chan_find(s->number);
+
+			if (c != NULL)
+				c->last_ms = rv_wall_now();
+			if (c == NULL || c->state != RUNNING) {
+				pthread_mutex_unlock(&S.mu);
+				return MHD_CONTENT_READER_END_OF_STREAM;
+			}
+		}
+		pthread_mutex_unlock(&S.mu);
+	}
+}
+
+static void
+stream_free(void *cls)
+{
+	struct stream *s = cls;
+	struct chan *c;
+
+	pthread_mutex_lock(&S.mu);
+	if ((c = chan_find(s->number)) != NULL) {
+		c->ts_viewers--;
+		c->last_ms = rv_wall_now();
+	}
+	pthread_mutex_unlock(&S.mu);
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s);
+}
+
+static enum MHD_Result
+serve_stream(struct MHD_Connection *conn, const struct rv_route *rt)
+{
+	struct MHD_Response *r;
+	struct stream *s;
+	struct chan *c;
+	int code, retry;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return fail(conn, rt->kind, 500, 0, "out of memory");
+	if ((c = chan_running(rt->channel, &code, &retry)) == NULL) {
+		free(s);
+		if (code == 404)
+			return fail(conn, rt->kind, 404, 0, "no channel %lld",
+			    (long long)rt->channel);
+		return fail(conn, rt->kind, 503, retry ? retry : 5,
+		    "channel %lld is not available", (long long)rt->channel);
+	}
+	s->number = rt->channel;
+	chan_dir(c, s->dir, sizeof(s->dir), "hls");
+	c->ts_viewers++;
+	pthread_mutex_unlock(&S.mu);
+	s->seg = newest(s->dir);
+	s->fd = s->seg >= 0 ? open_seg(s, s->seg) : -1;
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
+	    stream_read, s, stream_free);
+	if (r == NULL) {
+		stream_free(s);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+	    "no-cache, no-store");
+	return queue(conn, rt->kind, 200, r, "video/mp2t");
+}
+
+static char *
+metrics_text(void)
+{
+	static const char *const states[] = { "stopped", "starting",
+	    "running", "stopping" };
+	char *out = NULL, p[PBUF];
+	size_t len = 0, i;
+	int64_t now = rv_wall_now(), cum = 0;
+	FILE *fp = open_memstream(&out, &len);
+	int k;
+
+	if (fp == NULL)
+		return NULL;
+	pthread_mutex_lock(&S.mu);
+	fprintf(fp, "# HELP rv_http_requests_total HTTP requests answered, "
+	    "by route and status code.\n# TYPE rv_http_requests_total "
+	    "counter\n");
+	for (i = 0; i < RV_ROUTE_COUNT; i++)
+		for (k = 0; k < CODES; k++)
+			if (S.requests[i][k] > 0)
+				fprintf(fp, "rv_http_requests_total{route=\"%s\","
+				    "code=\"%s\"} %lld\n", rv_route_name(
+				    (enum rv_route_kind)i), k < CODES - 1 ?
+				    (snprintf(p, sizeof(p), "%d", codes[k]), p) :
+				    "other", (long long)S.requests[i][k]);
+	fprintf(fp, "# HELP rv_viewers Viewers watching a channel now (HLS "
+	    "clients seen in the last 10 s and open TS streams).\n"
+	    "# TYPE rv_viewers gauge\n");
+	for (i = 0; i < S.nch; i++)
+		fprintf(fp, "rv_viewers{channel=\"%s\"} %d\n", S.ch[i]->id,
+		    chan_viewers(S.ch[i], now));
+	fprintf(fp, "# HELP rv_channel_up 1 when the channel runs, by "
+	    "state.\n# TYPE rv_channel_up gauge\n");
+	for (i = 0; i < S.nch; i++)
+		fprintf(fp, "rv_channel_up{channel=\"%s\",state=\"%s\"} %d\n",
+		    S.ch[i]->id, states[S.ch[i]->state],
+		    S.ch[i]->state == RUNNING);
+	fprintf(fp, "# HELP rv_channel_starts_total Channel starts on "
+	    "demand.\n# TYPE rv_channel_starts_total counter\n");
+	for (i = 0; i < S.nch; i++)
+		fprintf(fp, "rv_channel_starts_total{channel=\"%s\"} %lld\n",
+		    S.ch[i]->id, (long long)S.ch[i]->starts);
+	fprintf(fp, "# HELP rv_channel_stops_total Channels stopped after "
+	    "their last viewer or a failure.\n# TYPE rv_channel_stops_total "
+	    "counter\n");
+	for (i = 0; i < S.nch; i++)
+		fprintf(fp, "rv_channel_stops_total{channel=\"%s\"} %lld\n",
+		    S.ch[i]->id, (long long)S.ch[i]->stops);
+	fprintf(fp, "# HELP rv_channel_failures_total Channel starts that "
+	    "failed and stages that died.\n# TYPE rv_channel_failures_total "
+	    "counter\n");
+	for (i = 0; i < S.nch; i++)
+		fprintf(fp, "rv_channel_failures_total{channel=\"%s\"} %lld\n",
+		    S.ch[i]->id, (long long)S.ch[i]->failures);
+	fprintf(fp, "# HELP rv_tune_in_seconds Time from a channel's start "
+	    "to its first segment.\n# TYPE rv_tune_in_seconds histogram\n");
+	for (i = 0; i < TUNE_BUCKETS; i++) {
+		cum = S.tune[i];
+		fprintf(fp, "rv_tune_in_seconds_bucket{le=\"%g\"} %lld\n",
+		    tune_buckets[i], (long long)cum);
+	}
+	fprintf(fp, "rv_tune_in_seconds_bucket{le=\"+Inf\"} %lld\n"
+	    "rv_tune_in_seconds_sum %.3f\nrv_tune_in_seconds_count %lld\n",
+	    (long long)S.tune_count, S.tune_sum, (long long)S.tune_count);
+	pthread_mutex_unlock(&S.mu);
+	fclose(fp);
+	return out;
+}
+
+static enum MHD_Result
+serve_file(struct MHD_Connection *conn, enum rv_route_kind k,
+    const char *path, const char *type)
+{
+	struct MHD_Response *r;
+	struct stat st;
+	int fd;
+
+	if (path[0] == '\0' || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return fail(conn, k, 404, 0, "not installed: see rv-serve(1), "
+		    "--player");
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(conn, k, 404, 0, "not a file");
+	}
+	r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
+	if (r == NULL)
+		close(fd);
+	else
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+		    "max-age=86400");
+	return queue(conn, k, 200, r, type);
+}
+
+static enum MHD_Result
+serve_listing(struct MHD_Connection *conn, const struct rv_route *rt)
+{
+	struct rv_device d = { S.device_id, S.cfg.serve.friendly_name,
+	    S.base_url, S.cfg.serve.tuners };
+	struct rv_lineup l;
+	struct rv_err err;
+	char *body = NULL;
+	const char *type = "application/json";
+	size_t len = 0;
+	FILE *fp;
+	int rc = 0;
+
+	pthread_mutex_lock(&S.mu);
+	if (rv_lineup_load(S.db, &l, &err) < 0) {
+		pthread_mutex_unlock(&S.mu);
+		rv_warnx("%s", err.msg);
+		return fail(conn, rt->kind, 500, 0, "%s", err.msg);
+	}
+	switch (rt->kind) {
+	case RV_ROUTE_GUIDE:
+		body = rv_lineup_guide_html(S.db, &l, rv_wall_now(),
+		    S.player[0] != '\0', &err);
+		type = "text/html; charset=utf-8";
+		break;
+	case RV_ROUTE_M3U:
+		body = rv_lineup_m3u(&l, S.base_url);
+		type = "audio/x-mpegurl";
+		break;
+	case RV_ROUTE_XMLTV:
+		if ((fp = open_memstream(&body, &len)) == NULL)
+			break;
+		rc = rv_xmltv_write(S.db, NULL, 0, rv_wall_now() -
+		    RV_MS_PER_HOUR * 6, rv_wall_now() + (int64_t)
+		    S.cfg.horizon.epg_days * 24 * RV_MS_PER_HOUR, fp, &err);
+		fclose(fp);
+		if (rc < 0) {
+			free(body);
+			body = NULL;
+		}
+		type = "application/xml; charset=utf-8";
+		break;
+	case RV_ROUTE_DISCOVER:
+		body = rv_hdhr_discover(&d);
+		break;
+	case RV_ROUTE_LINEUP:
+		body = rv_hdhr_lineup(&l, S.base_url);
+		break;
+	case RV_ROUTE_LINEUP_STATUS:
+		body = rv_hdhr_lineup_status();
+		break;
+	case RV_ROUTE_DEVICE:
+		body = rv_hdhr_device_xml(&d);
+		type = "application/xml; charset=utf-8";
+		break;
+	default:
+		break;
+	}
+	pthread_mutex_unlock(&S.mu);
+	rv_lineup_free(&l);
+	if (rc < 0) {
+		rv_warnx("%s", err.msg);
+		return fail(conn, rt->kind, 500, 0, "%s", err.msg);
+	}
+	return text(conn, rt->kind, 200, type, body);
+}
+
+static enum MHD_Result
+handle(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **ctx)
+{
+	struct rv_route rt;
+
+	(void)cls;
+	(void)version;
+	(void)upload;
+	(void)ctx;
+	rv_route_parse(url, &rt);
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return fail(conn, rt.kind, 405, 0, "%s: method not allowed",
+		    method);
+	if (*upload_size != 0)
+		return fail(conn, rt.kind, 405, 0, "a GET has no body");
+	switch (rt.kind) {
+	case RV_ROUTE_NONE:
+		return fail(conn, rt.kind, 404, 0, "not found");
+	case RV_ROUTE_PLAYLIST:
+		return serve_playlist(conn, &rt);
+	case RV_ROUTE_SEGMENT:
+		return serve_segment(conn, &rt);
+	case RV_ROUTE_STREAM:
+		return serve_stream(conn, &rt);
+	case RV_ROUTE_HEALTHZ:
+		return text(conn, rt.kind, 200, "text/plain; charset=utf-8",
+		    strdup("ok\n"));
+	case RV_ROUTE_METRICS:
+		return text(conn, rt.kind, 200,
+		    "text/plain; version=0.0.4; charset=utf-8", metrics_text());
+	case RV_ROUTE_PLAYER_JS:
+		return serve_file(conn, rt.kind, S.player,
+		    "text/javascript; charset=utf-8");
+	default:
+		return serve_listing(conn, &rt);
+	}
+}
+
+static void
+mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	rv_info("libmicrohttpd: %s", msg);
+}
+
+/* Where the programs and hls.min.js are: beside this executable. */
+static void
+find_paths(const char *player)
+{
+	static const char *const js[] = { "../share/retrovue/hls.min.js",
+	    "../../share/retrovue/hls.min.js", "share/hls.min.js" };
+	char self[PATH_MAX], p[PBUF];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	size_t i;
+
+	S.bindir[0] = '\0';
+	if (n > 0) {
+		self[n] = '\0';
+		*strrchr(self, '/') = '\0';
+		snprintf(S.bindir, sizeof(S.bindir), "%s", self);
+	}
+	S.player[0] = '\0';
+	if (player != NULL) {
+		snprintf(S.player, sizeof(S.player), "%s", player);
+		return;
+	}
+	for (i = 0; i < sizeof(js) / sizeof(js[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", S.bindir, js[i]);
+		if (access(p, R_OK) == 0 && realpath(p, S.player) != NULL)
+			return;
+	}
+	S.player[0] = '\0';
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { O_LISTEN = 256, O_PLAYER };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "player", required_argument, NULL, O_PLAYER },
+		RV_CLI_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *listen = NULL, *player = NULL;
+	struct addrinfo hints = { 0 }, *ai = NULL;
+	struct MHD_Daemon *d;
+	struct rv_config over;
+	struct rv_err err;
+	pthread_t w;
+	sigset_t stop;
+	char port[16];
+	int sig = 0;
+	size_t i;
+	int ch, rc;
+
+	rv_log_init(argv[0]);
+	rv_cli_signals();
+	while ((ch = getopt_long(argc, argv, "C:hv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			S.config_path = optarg;
+			break;
+		case O_LISTEN:
+			listen = optarg;
+			break;
+		case O_PLAYER:
+			player = optarg;
+			break;
+		default:
+			if ((ch = rv_cli_option(ch, usage)) >= 0)
+				return ch;
+			break;
+		}
+	}
+	if (argc != optind)
+		return rv_cli_usage_error(usage, "unexpected argument: %s",
+		    argv[optind]);
+	if (rv_cli_config(S.config_path, &S.cfg) < 0)
+		return RV_EXIT_FAIL;
+	if (listen != NULL) {
+		char yaml[600];
+
+		snprintf(yaml, sizeof(yaml), "serve:\n  listen: \"%s\"\n",
+		    listen);
+		over = S.cfg;
+		if (strchr(listen, '"') != NULL || rv_config_load_buffer(
+		    "--listen", yaml, strlen(yaml), &over, &err) < 0)
+			return rv_cli_usage_error(usage, "--listen %s: want "
+			    "HOST:PORT or [IPV6]:PORT", listen);
+		S.cfg = over;
+	}
+	rv_config_base_url(&S.cfg, S.base_url, sizeof(S.base_url));
+	rv_config_device_id(&S.cfg, S.device_id);
+	find_paths(player);
+	if (rv_db_open(S.cfg.database, &S.db, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		return RV_EXIT_FAIL;
+	}
+	pthread_mutex_init(&S.mu, NULL);
+	/* Every thread but this one leaves SIGTERM and SIGINT to sigwait. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", S.cfg.serve.listen_port);
+	if ((rc = getaddrinfo(S.cfg.serve.listen_host, port, &hints, &ai)) !=
+	    0) {
+		rv_warnx("%s: %s", S.cfg.serve.listen, gai_strerror(rc));
+		rv_db_close(S.db);
+		return RV_EXIT_FAIL;
+	}
+	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
+	    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	    (uint16_t)S.cfg.serve.listen_port, NULL, NULL, handle, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
+	    MHD_OPTION_END);
+	freeaddrinfo(ai);
+	if (d == NULL) {
+		rv_warnx("cannot listen on %s: %s", S.cfg.serve.listen,
+		    errno ? strerror(errno) : "libmicrohttpd refused");
+		rv_db_close(S.db);
+		return RV_EXIT_FAIL;
+	}
+	rv_warnx("serving on %s (guide %s/, playlist %s/channels.m3u)",
+	    S.cfg.serve.listen, S.base_url, S.base_url);
+	if (S.player[0] == '\0')
+		rv_info("no hls.min.js found: the guide page's player relies "
+		    "on the browser's own HLS");
+	pthread_create(&w, NULL, watcher, NULL);
+	if (sigwait(&stop, &sig) == 0)
+		rv_stop_signal = sig;
+	rv_info("stopping");
+	MHD_stop_daemon(d);
+	pthread_join(w, NULL);
+	pthread_mutex_lock(&S.mu);
+	for (i = 0; i < S.nch; i++)
+		if (S.ch[i]->state != STOPPED)
+			chan_stop(S.ch[i], "rv-serve stopping");
+	pthread_mutex_unlock(&S.mu);
+	for (i = 0; i < S.nch; i++)
+		free(S.ch[i]);
+	free(S.ch);
+	rv_db_close(S.db);
+	return RV_EXIT_OK;
+}

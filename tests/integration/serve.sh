@@ -1,0 +1,165 @@
+#!/bin/sh
+# rv-serve on loopback: the listings (M3U, HDHomeRun, XMLTV, guide page)
+# say exactly what the database holds; a playlist request starts the
+# channel (join in progress) and answers once the first segment exists;
+# segments and the continuous TS are real H.264 in MPEG-TS; the channel
+# stops a linger after its last viewer and starts again on the next; too
+# many starts at once get 503 with Retry-After; bad paths and methods are
+# refused; SIGTERM stops everything.  The channels play on the wall clock
+# (that is what serving is), but nothing here times them: every wait is a
+# bounded poll for a state.
+# shellcheck source=tests/integration/lib.sh
+. "$RV_TOP/tests/integration/lib.sh"
+
+L=$T/lib
+mkdir -p "$L/Show/Season 01"
+i=1
+while [ $i -le 2 ]; do
+	ffmpeg -nostdin -loglevel error -f lavfi \
+	    -i "testsrc2=size=320x240:rate=25:duration=50" -f lavfi \
+	    -i "sine=frequency=$((300 + 100 * i)):sample_rate=48000:duration=50" \
+	    -c:v libx264 -preset ultrafast -g 25 -c:a aac \
+	    "$L/Show/Season 01/Show - S01E0$i - Part $i.mp4" || not_ok "episode $i"
+	i=$((i + 1))
+done
+rv-catalog scan "$L" >/dev/null 2>&1
+mkdir "$T/ch"
+for n in 91 92 93; do
+	cat >"$T/ch/test-$n.yaml" <<YAML
+channel: test-$n
+channel_number: $n
+name: "Test $n & Co"
+timezone: UTC
+format:
+  video: { width: 320, height: 240, frame_rate: "30000/1001" }
+  audio: { sample_rate: 48000, channels: 2 }
+  grid_minutes: 1
+pools:
+  show:
+    match: { type: episode, series_title: Show }
+schedule:
+  all_day:
+    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
+YAML
+done
+RV_CHANNELS=$T/ch rv-horizon extend >/dev/null 2>&1 || not_ok "extend"
+
+# A free port on loopback.
+port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
+cat >"$T/retrovue.yaml" <<YAML
+serve:
+  listen: "127.0.0.1:$port"
+  linger_seconds: 2
+  max_starting: 1
+  start_timeout_seconds: 30
+  tuners: 3
+  device_id: "12345674"
+  friendly_name: "Test Tuner"
+YAML
+U=http://127.0.0.1:$port
+rv-serve -C "$T/retrovue.yaml" -v 2>"$T/serve.err" &
+serve=$!
+# Wait (bounded) for it to answer.
+k=0
+until curl -s "$U/healthz" >/dev/null 2>&1 || [ $k -ge 100 ]; do
+	k=$((k + 1)); sleep 0.1
+done
+
+# get PATH: the body on stdout; the status code in $T/code.
+get() {
+	curl -s -o "$T/body" -w '%{http_code}' "$U$1" >"$T/code"
+	cat "$T/body"
+}
+
+check_eq "/healthz" "ok" "$(get /healthz)"
+check_eq "/channels.m3u lists every channel with its guide id" \
+"#EXTM3U url-tvg=\"$U/xmltv.xml\" x-tvg-url=\"$U/xmltv.xml\"
+#EXTINF:-1 tvg-id=\"test-91.retrovue\" tvg-chno=\"91\" tvg-name=\"Test 91 & Co\" group-title=\"RetroVue\",Test 91 & Co
+$U/channel/91.ts
+#EXTINF:-1 tvg-id=\"test-92.retrovue\" tvg-chno=\"92\" tvg-name=\"Test 92 & Co\" group-title=\"RetroVue\",Test 92 & Co
+$U/channel/92.ts
+#EXTINF:-1 tvg-id=\"test-93.retrovue\" tvg-chno=\"93\" tvg-name=\"Test 93 & Co\" group-title=\"RetroVue\",Test 93 & Co
+$U/channel/93.ts" "$(get /channels.m3u)"
+check_eq "/discover.json" "Test Tuner 12345674 3 $U $U/lineup.json" \
+    "$(get /discover.json | jq -r '[.FriendlyName, .DeviceID, .TunerCount, .BaseURL, .LineupURL] | join(" ")')"
+check_eq "/lineup.json" "91 Test 91 & Co $U/channel/91.ts|92 Test 92 & Co $U/channel/92.ts|93 Test 93 & Co $U/channel/93.ts" \
+    "$(get /lineup.json | jq -r 'map([.GuideNumber, .GuideName, .URL] | join(" ")) | join("|")')"
+check_eq "/lineup_status.json" "0 1" \
+    "$(get /lineup_status.json | jq -r '"\(.ScanInProgress) \(.ScanPossible)"')"
+get /device.xml >"$T/device.xml"
+check_grep "/device.xml names the device" "<UDN>uuid:12345674</UDN>" "$T/device.xml"
+get /xmltv.xml >"$T/guide.xml"
+check_grep "/xmltv.xml has the channels" '<channel id="test-91.retrovue">' "$T/guide.xml"
+check_grep "/xmltv.xml has programmes" '<programme .*channel="test-92.retrovue"' "$T/guide.xml"
+if command -v tv_validate_file >/dev/null 2>&1; then
+	check "/xmltv.xml validates" \
+	    sh -c "XMLTV_SUPPLEMENT=/usr/share/xmltv tv_validate_file $T/guide.xml >/dev/null"
+fi
+get / >"$T/page.html"
+check_grep "the guide page lists a channel" '/channel/91.m3u8.*91 Test 91 &amp; Co' "$T/page.html"
+check_grep "with what is on now" '<td class="now">.*<b>Show</b>' "$T/page.html"
+
+get /nope >/dev/null
+check_eq "an unknown path is 404" "404" "$(cat "$T/code")"
+get /channel/99.m3u8 >/dev/null
+check_eq "an unknown channel is 404" "404" "$(cat "$T/code")"
+get /channel/91/../../retrovue.db >/dev/null
+check_eq "a path out of the folder is 404" "404" "$(cat "$T/code")"
+check_eq "POST is 405" "405" \
+    "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/channels.m3u")"
+check_eq "no channel runs before a viewer" "" "$(ls "$T/run" 2>/dev/null)"
+
+# Tune in: the first playlist request starts channel 91.
+pl=$(get /channel/91.m3u8)
+check_eq "the first playlist request answers 200" "200" "$(cat "$T/code")"
+seg=$(echo "$pl" | grep -v '^#' | head -n 1)
+check_eq "its segments resolve under /channel/91/" "91/" "${seg%%0*}"
+check_grep "the channel's log shows its start" "starting channel test-91" "$T/run/test-91/channel.log"
+get "/channel/$seg" >"$T/seg.ts"
+check_eq "a segment is served" "200" "$(cat "$T/code")"
+check_eq "it is H.264 and AAC in MPEG-TS" "mpegts aac h264" \
+    "$(ffprobe -v error -show_entries format=format_name -of csv=p=0 "$T/seg.ts") $(ffprobe \
+    -v error -show_entries stream=codec_name -of csv=p=0 "$T/seg.ts" | grep . | sort -u |
+    paste -sd' ' -)"
+check_eq "opening on a keyframe" "1" \
+    "$(ffprobe -v error -select_streams v -read_intervals '%+#1' \
+    -show_entries frame=key_frame -of csv=p=0 "$T/seg.ts" | head -n 1 | tr -d ,)"
+get /metrics >"$T/metrics"
+check_grep "metrics count the start" '^rv_channel_starts_total{channel="test-91"} 1$' "$T/metrics"
+check_grep "and the viewer" '^rv_viewers{channel="test-91"} 1$' "$T/metrics"
+check_grep "and the tune-in time" '^rv_tune_in_seconds_count 1$' "$T/metrics"
+check_grep "and requests by route and code" '^rv_http_requests_total{route="playlist",code="200"} 1$' "$T/metrics"
+curl -s --max-time 3 -o "$T/live.ts" "$U/channel/91.ts"
+check_eq "the continuous TS plays" "h264" \
+    "$(ffprobe -v error -select_streams v -show_entries stream=codec_name \
+    -of csv=p=0 "$T/live.ts" | head -n 1)"
+
+# Two starts at once with max_starting 1: the second is told to retry.
+curl -s -o /dev/null "$U/channel/92.m3u8" &
+first=$!
+k=0
+until [ -f "$T/run/test-92/channel.log" ] || [ $k -ge 100 ]; do k=$((k + 1)); sleep 0.05; done
+check_eq "while one starts, starting another is 503 with Retry-After" \
+    "503 Retry-After: 2" "$(curl -s -D - -o /dev/null "$U/channel/93.m3u8" |
+    tr -d '\r' | awk 'NR == 1 { c = $2 } /^Retry-After/ { r = $0 } END { print c, r }')"
+wait "$first"
+
+# Nobody watches: both stop a linger (2 s) after their last fetch.
+k=0
+until ! pgrep -f "rv-hlsseg --dir $T/run" >/dev/null || [ $k -ge 300 ]; do
+	k=$((k + 1)); sleep 0.1
+done
+check_eq "the channels stop after the linger" "" "$(pgrep -f "rv-air --clock wall -C $T" || true)"
+get /metrics >"$T/metrics"
+check_grep "metrics count the stop" '^rv_channel_stops_total{channel="test-91"} 1$' "$T/metrics"
+get /channel/91.m3u8 >/dev/null
+check_eq "the next viewer starts it again" "200" "$(cat "$T/code")"
+get /metrics >"$T/metrics"
+check_grep "a second start" '^rv_channel_starts_total{channel="test-91"} 2$' "$T/metrics"
+
+kill -TERM "$serve"
+wait "$serve"
+check_eq "SIGTERM ends rv-serve cleanly" "0" "$?"
+check_eq "and stops its channels" "" "$(pgrep -f "rv-hlsseg --dir $T/run" || true)"
+check_grep "the log says where it served" "serving on 127.0.0.1:$port" "$T/serve.err"
+done_testing
