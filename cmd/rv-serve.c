@@ -396,7 +396,8 @@ chan_running(int64_t number, int *code, int *retry)
 			    (long long)(rv_wall_now() - c->started_ms));
 			break;
 		}
-		if (chan_reap(c, &status, &who) || rv_wall_now() > deadline) {
+		if (chan_reap(c, &status, &who) || rv_wall_now() > deadline ||
+		    rv_stop_signal) {
 			int i;
 
 			for (i = 0; i < STAGES && c->pids[i] != who; i++)
@@ -527,6 +528,25 @@ count(enum rv_route_kind k, int code)
 	pthread_mutex_unlock(&S.mu);
 }
 
+static void client_addr(struct MHD_Connection *, char *, size_t);
+
+/* Quiet for what players poll (playlists, segments, metrics), loud for
+ * every error; the rest with -v. */
+static void
+access_log(struct MHD_Connection *conn, enum rv_route_kind k, int code)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	client_addr(conn, addr, sizeof(addr));
+	if (code >= 400)
+		rv_warnx("%s: %s request answered %d", addr,
+		    rv_route_name(k), code);
+	else if (k != RV_ROUTE_PLAYLIST && k != RV_ROUTE_SEGMENT &&
+	    k != RV_ROUTE_METRICS && k != RV_ROUTE_HEALTHZ)
+		rv_info("%s: %s request answered %d", addr, rv_route_name(k),
+		    code);
+}
+
 static enum MHD_Result
 queue(struct MHD_Connection *conn, enum rv_route_kind k, int code,
     struct MHD_Response *r, const char *type)
@@ -541,6 +561,7 @@ queue(struct MHD_Connection *conn, enum rv_route_kind k, int code,
 	rc = MHD_queue_response(conn, (unsigned int)code, r);
 	MHD_destroy_response(r);
 	count(k, code);
+	access_log(conn, k, code);
 	return rc;
 }
 
@@ -985,9 +1006,9 @@ serve_listing(struct MHD_Connection *conn, const struct rv_route *rt)
 	case RV_ROUTE_XMLTV:
 		if ((fp = open_memstream(&body, &len)) == NULL)
 			break;
+		/* The window of `rv-horizon epg --xmltv`. */
 		rc = rv_xmltv_write(S.db, NULL, 0, rv_wall_now() -
-		    RV_MS_PER_HOUR * 6, rv_wall_now() + (int64_t)
-		    S.cfg.horizon.epg_days * 24 * RV_MS_PER_HOUR, fp, &err);
+		    RV_MS_PER_HOUR * 6, INT64_MAX, fp, &err);
 		fclose(fp);
 		if (rc < 0) {
 			free(body);
@@ -1069,6 +1090,16 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
 	rv_info("libmicrohttpd: %s", msg);
+}
+
+/* No route has a percent-escape: leaving them in place makes "%2f" or
+ * "%00" fail the route match instead of becoming a slash or an end. */
+static size_t
+keep_escapes(void *cls, struct MHD_Connection *conn, char *s)
+{
+	(void)cls;
+	(void)conn;
+	return strlen(s);
 }
 
 /* Where the programs and hls.min.js are: beside this executable. */
@@ -1186,6 +1217,7 @@ main(int argc, char *argv[])
 	    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
 	    (uint16_t)S.cfg.serve.listen_port, NULL, NULL, handle, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
@@ -1206,6 +1238,14 @@ main(int argc, char *argv[])
 	if (sigwait(&stop, &sig) == 0)
 		rv_stop_signal = sig;
 	rv_info("stopping");
+	/* Every channel gets SIGTERM at once, so that the whole stop takes
+	 * one grace at most. */
+	pthread_mutex_lock(&S.mu);
+	for (i = 0; i < S.nch; i++)
+		for (ch = 0; ch < STAGES; ch++)
+			if (S.ch[i]->pids[ch] > 0)
+				kill(S.ch[i]->pids[ch], SIGTERM);
+	pthread_mutex_unlock(&S.mu);
 	MHD_stop_daemon(d);
 	pthread_join(w, NULL);
 	pthread_mutex_lock(&S.mu);

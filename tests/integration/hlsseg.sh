@@ -51,10 +51,39 @@ listed() {
 	grep -v '^#' "$H/index.m3u8"
 }
 
+# conform: the RFC 8216 rules a live media playlist must keep, on
+# $H/index.m3u8; prints what breaks them, nothing when none does.
+conform() {
+	awk -v dir="$H" '
+	function fail(m) { print FILENAME ":" FNR ": " m; bad = 1 }
+	FNR == 1 { if ($0 != "#EXTM3U") fail("not #EXTM3U first"); next }
+	/^#EXT-X-VERSION:/ { if (seg || ver++) fail("VERSION misplaced"); next }
+	/^#EXT-X-TARGETDURATION:/ { if (seg || td) fail("TARGETDURATION misplaced")
+		td = substr($0, 23) + 0; next }
+	/^#EXT-X-MEDIA-SEQUENCE:/ { if (seg || ms != "") fail("MEDIA-SEQUENCE misplaced")
+		ms = substr($0, 23) + 0; next }
+	/^#EXT-X-DISCONTINUITY-SEQUENCE:/ { if (seg) fail("DISCONTINUITY-SEQUENCE misplaced")
+		dseq = 1; next }
+	/^#EXT-X-DISCONTINUITY$/ { disc = 1; next }
+	/^#EXT-X-PROGRAM-DATE-TIME:/ { p = substr($0, 26)
+		if (p <= lastp) fail("PROGRAM-DATE-TIME not rising: " p); lastp = p; next }
+	/^#EXTINF:/ { d = substr($0, 9) + 0; if (int(d + 0.5) > td) fail("EXTINF " d " over " td)
+		inf = 1; next }
+	/^#/ { fail("unknown tag " $0); next }
+	{ if (!inf) fail("a segment without EXTINF"); inf = 0
+	  if ($0 + 0 != ms + seg) fail("segment " $0 " is not number " ms + seg)
+	  if (system("test -f " dir "/" $0)) fail($0 " is not on disk")
+	  if (disc && !dseq) fail("DISCONTINUITY without DISCONTINUITY-SEQUENCE")
+	  seg++ }
+	END { if (!ver || !td || ms == "") fail("a required tag is missing")
+	      if (!seg) fail("no segment") }' "$H/index.m3u8"
+}
+
 H=$T/run/test-hls
 render 2026-01-05T12:00:30Z 2026-01-05T12:02:30Z "$T/a.bin"
 rv-hlsseg --dir "$H" --window 100 <"$T/a.bin" 2>"$T/seg.err"
 check_eq "rv-hlsseg ends cleanly at Z" "0 " "$? $(cat "$T/seg.err")"
+check_eq "the playlist keeps RFC 8216" "" "$(conform)"
 rv-frame ts "$T/a.bin" >"$T/a.ts"
 (cd "$H" && cat $(listed)) >"$T/joined.ts"
 check "the segments joined are the TS, byte for byte" cmp -s "$T/a.ts" "$T/joined.ts"
@@ -110,6 +139,7 @@ check_eq "no temporary file left" "" "$(ls "$H" | grep tmp)"
 render 2026-01-05T12:10:00Z 2026-01-05T12:10:10Z "$T/b.bin"
 rv-hlsseg --dir "$H" --window 100 <"$T/b.bin" 2>"$T/seg.err"
 check_eq "the second session ends cleanly" "0 " "$? $(cat "$T/seg.err")"
+check_eq "the playlist keeps RFC 8216 across the restart" "" "$(conform)"
 check_eq "numbers rise across the restart" "$(printf '%08d.ts' "$n")" \
     "$(grep -A 3 '^#EXT-X-DISCONTINUITY$' "$H/index.m3u8" | tail -n 1)"
 check_eq "one discontinuity, at the new session" "1" \
@@ -127,6 +157,7 @@ total=$(listed | wc -l)
 render 2026-01-05T12:20:00Z 2026-01-05T12:20:20Z "$T/c.bin"
 rv-hlsseg --dir "$H" --window 5 --grace 4 <"$T/c.bin" 2>"$T/seg.err"
 check_eq "the third session ends cleanly" "0 " "$? $(cat "$T/seg.err")"
+check_eq "the playlist keeps RFC 8216 as the window slides" "" "$(conform)"
 first=$(listed | head -n 1)
 check_eq "MEDIA-SEQUENCE is the first listed segment's number" \
     "#EXT-X-MEDIA-SEQUENCE:$(echo "${first%.ts}" | sed 's/^0*\(.\)/\1/')" \

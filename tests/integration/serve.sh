@@ -49,7 +49,7 @@ port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
 cat >"$T/retrovue.yaml" <<YAML
 serve:
   listen: "127.0.0.1:$port"
-  linger_seconds: 2
+  linger_seconds: 3
   max_starting: 1
   start_timeout_seconds: 30
   tuners: 3
@@ -89,6 +89,12 @@ check_eq "/lineup_status.json" "0 1" \
 get /device.xml >"$T/device.xml"
 check_grep "/device.xml names the device" "<UDN>uuid:12345674</UDN>" "$T/device.xml"
 get /xmltv.xml >"$T/guide.xml"
+# Both start 6 h before now, which moves each minute: the command's output
+# must equal what was served just before it or just after.
+RV_CHANNELS=$T/ch rv-horizon epg --xmltv >"$T/epg.xml"
+get /xmltv.xml >"$T/guide2.xml"
+check "the served XMLTV is rv-horizon epg --xmltv" \
+    sh -c "cmp -s '$T/epg.xml' '$T/guide.xml' || cmp -s '$T/epg.xml' '$T/guide2.xml'"
 check_grep "/xmltv.xml has the channels" '<channel id="test-91.retrovue">' "$T/guide.xml"
 check_grep "/xmltv.xml has programmes" '<programme .*channel="test-92.retrovue"' "$T/guide.xml"
 if command -v tv_validate_file >/dev/null 2>&1; then
@@ -134,15 +140,45 @@ check_eq "the continuous TS plays" "h264" \
     "$(ffprobe -v error -select_streams v -show_entries stream=codec_name \
     -of csv=p=0 "$T/live.ts" | head -n 1)"
 
-# Two starts at once with max_starting 1: the second is told to retry.
-curl -s -o /dev/null "$U/channel/92.m3u8" &
-first=$!
+check_eq "ffprobe reads the HLS URL: H.264 320x240 and AAC" "aac h264,320,240" \
+    "$(ffprobe -v error -show_entries stream=codec_name,width,height -of csv=p=0 \
+    "$U/channel/91.m3u8" | grep . | sort -u | paste -sd' ' -)"
+
+# Two first requests for channel 92 at once start it once; a start of 93
+# meanwhile is beyond max_starting (1) and is told to retry.
+(curl -s -o /dev/null -w '%{http_code}' "$U/channel/92.m3u8" >"$T/a.code") &
+a=$!
+(curl -s -o /dev/null -w '%{http_code}' "$U/channel/92.m3u8" >"$T/b.code") &
+b=$!
 k=0
 until [ -f "$T/run/test-92/channel.log" ] || [ $k -ge 100 ]; do k=$((k + 1)); sleep 0.05; done
 check_eq "while one starts, starting another is 503 with Retry-After" \
     "503 Retry-After: 2" "$(curl -s -D - -o /dev/null "$U/channel/93.m3u8" |
     tr -d '\r' | awk 'NR == 1 { c = $2 } /^Retry-After/ { r = $0 } END { print c, r }')"
-wait "$first"
+wait "$a" "$b"
+check_eq "both first requests are answered" "200 200" "$(cat "$T/a.code") $(cat "$T/b.code")"
+get /metrics >"$T/metrics"
+check_grep "by one start" '^rv_channel_starts_total{channel="test-92"} 1$' "$T/metrics"
+check_grep "the linger has not ended it yet" \
+    '^rv_channel_up{channel="test-91",state="running"} 1$' "$T/metrics"
+
+# Malformed and hostile paths, sent as they are.
+bad=0
+for p in /channel/91/../../retrovue.db /channel/91/..%2f..%2fretrovue.db \
+    /channel/91%2f00000001.ts /channel/0.m3u8 /channel/091.m3u8 \
+    /channel/-1.ts /channel/999999999.ts /channel/91/1.ts \
+    /channel/91/0000000000000000001.ts /channel/91/index.m3u8 \
+    /channel/91/hls.json /channel/91//00000001.ts /channel/91.m3u8/ \
+    /./channels.m3u /../etc/passwd /static/../../retrovue.db /static/ \
+    "/channel/91/00000001.ts%00" /channels.m3u%20 /CHANNELS.M3U \
+    /channel/91/00000001.TS /channel//91.ts "/$(printf '%04000d' 0)"; do
+	c=$(curl -s --path-as-is -o /dev/null -w '%{http_code}' "$U$p")
+	case $c in
+	400|404|414) ;;
+	*) bad=$((bad + 1)); echo "#   $p answered $c" ;;
+	esac
+done
+check_eq "23 hostile paths are all refused (400/404/414)" "0" "$bad"
 
 # Nobody watches: both stop a linger (2 s) after their last fetch.
 k=0
