@@ -85,7 +85,7 @@ rv-hlsseg --dir "$H" --window 100 <"$T/a.bin" 2>"$T/seg.err"
 check_eq "rv-hlsseg ends cleanly at Z" "0 " "$? $(cat "$T/seg.err")"
 check_eq "the playlist keeps RFC 8216" "" "$(conform)"
 rv-frame ts "$T/a.bin" >"$T/a.ts"
-(cd "$H" && cat $(listed)) >"$T/joined.ts"
+listed | (cd "$H" && xargs cat) >"$T/joined.ts"
 check "the segments joined are the TS, byte for byte" cmp -s "$T/a.ts" "$T/joined.ts"
 check_eq "the playlist's head" "#EXTM3U
 #EXT-X-VERSION:3
@@ -132,7 +132,7 @@ check_eq "PROGRAM-DATE-TIME of the first two segments" \
     "2026-01-05T12:00:30Z 2026-01-05T12:00:31.001Z" \
     "$(grep '^#EXT-X-PROGRAM-DATE-TIME:' "$H/index.m3u8" | head -n 2 |
     cut -d: -f2- | paste -sd' ' -)"
-check_eq "no temporary file left" "" "$(ls "$H" | grep tmp)"
+check_eq "no temporary file left" "" "$(find "$H" -name '*.tmp')"
 
 # A restart: a new session goes on from the next number, after a
 # discontinuity.
@@ -200,7 +200,7 @@ rv-hlsseg --dir "$T/h2" --window 100 <"$T/bad.bin" 2>"$T/seg.err"
 check_eq "stray bytes are not fatal" "0" "$?"
 check_grep "lost sync is reported" "TS sync lost at input byte" "$T/seg.err"
 check_grep "and found again" "TS sync found again" "$T/seg.err"
-(cd "$T/h2" && cat $(grep -v '^#' index.m3u8)) >"$T/joined2.ts"
+grep -v '^#' "$T/h2/index.m3u8" | (cd "$T/h2" && xargs cat) >"$T/joined2.ts"
 check "no packet lost to the stray bytes" cmp -s "$T/a.ts" "$T/joined2.ts"
 head -c 300000 "$T/a.bin" >"$T/cut.bin"
 rm -rf "$T/h3"
