@@ -4,12 +4,14 @@
 #   make check      install missing Debian packages, build, run every test
 #   make fuzz       build the libFuzzer targets with clang and run each
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make player     fetch hls.js (npm) for the guide page's player
 #   make demo       the quick start
 
 VERSION   = 0.1.0
 PREFIX   ?= /usr/local
 BINDIR    = $(PREFIX)/bin
 MANDIR    = $(PREFIX)/share/man
+SHAREDIR  = $(PREFIX)/share/retrovue
 DESTDIR  ?=
 B        ?= build
 
@@ -43,7 +45,7 @@ FUZZ_SRC  = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 MAN_PAGES = $(sort $(wildcard man/*.[1-8]))
 
-.PHONY: all unit check check-unit deps fuzz install uninstall clean demo lint
+.PHONY: all unit check check-unit deps fuzz install uninstall clean demo lint player
 
 all: $(B)/librv.a $(PROGS) $(SCRIPT_BINS)
 
@@ -99,6 +101,13 @@ lint:
 	mandoc -Tlint -Wwarning $(MAN_PAGES)
 	shellcheck -S warning scripts/* tests/*.sh tests/integration/*.sh tests/fuzz/*.sh .ci/run $(SCRIPTS)
 
+# rv-serve looks for it at ../share/retrovue/ from its own folder, in the
+# build tree as installed.
+PLAYER = $(B)/share/retrovue/hls.min.js
+player: $(PLAYER)
+$(PLAYER):
+	sh scripts/hlsjs $@
+
 install: all
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(PROGS) $(SCRIPT_BINS) $(DESTDIR)$(BINDIR)
@@ -106,10 +115,13 @@ install: all
 	    s=$${p##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	    install -m 644 $$p $(DESTDIR)$(MANDIR)/man$$s/; \
 	done
+	if [ -f $(PLAYER) ]; then install -d $(DESTDIR)$(SHAREDIR); \
+	    install -m 644 $(PLAYER) $(DESTDIR)$(SHAREDIR)/; fi
 
 uninstall:
 	for p in $(PROGS) $(SCRIPT_BINS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
 	for p in $(MAN_PAGES); do s=$${p##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${p##*/}; done
+	rm -f $(DESTDIR)$(SHAREDIR)/hls.min.js
 
 demo:
 	@echo "make demo: not implemented yet (issue 'rv-channel supervisor, systemd units, quick start')."

@@ -4,11 +4,13 @@
  * channel on its first viewer and stops it a linger after the last
  * (rv-serve(1)).
  */
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -44,6 +46,7 @@ static const char usage[] =
 #define STREAM_WAIT_MS	15000	/* a TS viewer waits this for a segment */
 #define STOP_GRACE_MS	5000	/* SIGTERM, then SIGKILL */
 #define STAGES		3
+#define CONNECTIONS_MAX	2000	/* a thread each */
 #define PBUF		(2 * PATH_MAX)	/* a run-folder path and more */
 #define CODES		6
 
@@ -64,6 +67,7 @@ struct chan {
 	enum state	 state;
 	pid_t		 pids[STAGES];
 	int64_t		 started_ms;
+	int64_t		 stop_ms;	/* SIGTERM sent */
 	int64_t		 last_ms;	/* last sign of a viewer */
 	int		 ts_viewers;
 	struct client	 clients[CLIENTS_MAX];
@@ -177,13 +181,33 @@ close_fds(int *fds, int n)
 		}
 }
 
+static void
+remove_partial(const char *dir)
+{
+	char p[PBUF + 300];
+	struct dirent *de;
+	size_t len;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len > 4 && strcmp(de->d_name + len - 4, ".tmp") == 0) {
+			snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+			unlink(p);
+		}
+	}
+	closedir(d);
+}
+
 /* Start rv-blockfeed | rv-air | rv-hlsseg --fresh for c, in one process
  * group, with their stderr in the channel's log.  No shell: the channel
  * id goes to argv as it is.  Lock held. */
 static int
 chan_spawn(struct chan *c)
 {
-	char dir[PBUF], hls[PBUF], logp[PBUF];
+	char dir[PBUF], hls[PBUF], logp[PBUF], playlist[PBUF];
 	char feed[PBUF], air[PBUF], seg[PBUF];
 	const char *conf = S.cfg.source[0] != '\0' ? S.cfg.source : NULL;
 	int fds[5] = { -1, -1, -1, -1, -1 };	/* p1[2], p2[2], log */
@@ -193,6 +217,7 @@ chan_spawn(struct chan *c)
 	chan_dir(c, dir, sizeof(dir), NULL);
 	chan_dir(c, hls, sizeof(hls), "hls");
 	chan_dir(c, logp, sizeof(logp), "channel.log");
+	chan_dir(c, playlist, sizeof(playlist), "hls/" RV_HLS_PLAYLIST);
 	if ((mkdir(S.cfg.run_dir, 0755) < 0 && errno != EEXIST) ||
 	    (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
 		snprintf(c->why, sizeof(c->why), "%s: %s", dir,
@@ -203,6 +228,16 @@ chan_spawn(struct chan *c)
 	    0644)) < 0 || pipe2(fds, O_CLOEXEC) < 0 ||
 	    pipe2(fds + 2, O_CLOEXEC) < 0) {
 		snprintf(c->why, sizeof(c->why), "%s: %s", logp,
+		    strerror(errno));
+		close_fds(fds, 5);
+		return -1;
+	}
+	/* The last session's playlist and half-written segment must not
+	 * pass for the new one's before rv-hlsseg --fresh has removed
+	 * them. */
+	remove_partial(hls);
+	if (unlink(playlist) < 0 && errno != ENOENT) {
+		snprintf(c->why, sizeof(c->why), "%s: %s", playlist,
 		    strerror(errno));
 		close_fds(fds, 5);
 		return -1;
@@ -276,43 +311,44 @@ chan_reap(struct chan *c, int *status, pid_t *who)
 	return gone;
 }
 
-/* Stop every stage: SIGTERM, then SIGKILL after the grace.  Lock held
- * (the wait is short and bounded). */
-static void
-chan_kill(struct chan *c)
-{
-	int64_t until = rv_wall_now() + STOP_GRACE_MS;
-	int i, any, st, sig = SIGTERM;
-
-	for (;;) {
-		any = 0;
-		for (i = 0; i < STAGES; i++) {
-			if (c->pids[i] <= 0)
-				continue;
-			if (waitpid(c->pids[i], &st, WNOHANG) == c->pids[i]) {
-				c->pids[i] = 0;
-				continue;
-			}
-			kill(c->pids[i], sig);
-			any = 1;
-		}
-		if (!any)
-			break;
-		if (rv_wall_now() >= until)
-			sig = SIGKILL;
-		usleep(20000);
-	}
-}
-
+/* Stop every stage: SIGTERM now; the watcher reaps them and sends
+ * SIGKILL after the grace, without holding up anyone else.  Lock held. */
 static void
 chan_stop(struct chan *c, const char *why)
 {
-	chan_kill(c);
+	int i;
+
+	for (i = 0; i < STAGES; i++)
+		if (c->pids[i] > 0)
+			kill(c->pids[i], SIGTERM);
 	if (c->state == RUNNING)
 		c->stops++;
-	c->state = STOPPED;
-	c->ts_viewers = c->ts_viewers < 0 ? 0 : c->ts_viewers;
-	rv_info("channel %s stopped: %s", c->id, why);
+	c->state = STOPPING;
+	c->stop_ms = rv_wall_now();
+	rv_info("channel %s stopping: %s", c->id, why);
+}
+
+/* A stopping channel whose stages are all gone is stopped.  Lock held. */
+static void
+chan_settle(struct chan *c, int64_t now)
+{
+	int i, st, left = 0;
+
+	for (i = 0; i < STAGES; i++) {
+		if (c->pids[i] <= 0)
+			continue;
+		if (waitpid(c->pids[i], &st, WNOHANG) == c->pids[i]) {
+			c->pids[i] = 0;
+			continue;
+		}
+		if (now - c->stop_ms >= STOP_GRACE_MS)
+			kill(c->pids[i], SIGKILL);
+		left++;
+	}
+	if (left == 0) {
+		c->state = STOPPED;
+		rv_info("channel %s stopped", c->id);
+	}
 }
 
 static int
@@ -336,19 +372,81 @@ tune_in(double secs)
 	S.tune_sum += secs;
 }
 
+/* A starting channel: on air once its playlist exists; failed when a
+ * stage exits or no segment came in time.  Returns the state.  Lock held;
+ * called by the requests waiting for it and by the watcher. */
+static enum state
+chan_check_start(struct chan *c, int64_t now)
+{
+	int status = 0;
+	pid_t who = 0;
+
+	if (c->state != STARTING)
+		return c->state;
+	if (playlist_ready(c)) {
+		c->state = RUNNING;
+		S.starting--;
+		tune_in((double)(now - c->started_ms) / 1000);
+		rv_info("channel %s on air after %lld ms", c->id,
+		    (long long)(now - c->started_ms));
+		return c->state;
+	}
+	if (!chan_reap(c, &status, &who) && now <= c->started_ms +
+	    (int64_t)S.cfg.serve.start_timeout_seconds * 1000 &&
+	    !rv_stop_signal)
+		return c->state;
+	if (who != 0)
+		snprintf(c->why, sizeof(c->why), "a stage exited with status "
+		    "%d during the start", WIFEXITED(status) ?
+		    WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	else
+		snprintf(c->why, sizeof(c->why), "no segment within %d s",
+		    S.cfg.serve.start_timeout_seconds);
+	S.starting--;
+	chan_stop(c, c->why);
+	c->failures++;
+	rv_warnx("channel %s failed to start: %s (see %s/%s/channel.log)",
+	    c->id, c->why, S.cfg.run_dir, c->id);
+	return c->state;
+}
+
+/* The number of the segment rv-hlsseg is writing (NNNNNNNN.ts.tmp), or
+ * -1. */
+static int64_t
+segment_building(const struct chan *c)
+{
+	char dir[PBUF];
+	struct dirent *de;
+	int64_t n = -1;
+	size_t len;
+	DIR *d;
+
+	chan_dir(c, dir, sizeof(dir), "hls");
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (len >= 15 && strcmp(de->d_name + len - 7, ".ts.tmp") == 0 &&
+		    strspn(de->d_name, "0123456789") == len - 7)
+			n = strtoll(de->d_name, NULL, 10);
+	}
+	closedir(d);
+	return n;
+}
+
 /*
  * The channel of number, running: started if it is not (join in
  * progress: rv-blockfeed starts at now), waited for until its playlist
- * exists.  Returns the channel with the lock held, or NULL with *code
- * 404 (no such channel) or 503 (*retry set when too many are starting).
+ * exists -- or, given building, until the first segment is being
+ * written, whose number goes to *building (-1 once the channel runs).
+ * Returns the channel with the lock held, or NULL with *code 404 (no such
+ * channel) or 503 (*retry set when too many are starting).
  */
 static struct chan *
-chan_running(int64_t number, int *code, int *retry)
+chan_running(int64_t number, int *code, int *retry, int64_t *building)
 {
 	struct chan *c;
 	int64_t t0 = rv_wall_now(), deadline;
-	int status = 0;
-	pid_t who = 0;
 
 	*retry = 0;
 	pthread_mutex_lock(&S.mu);
@@ -357,8 +455,20 @@ chan_running(int64_t number, int *code, int *retry)
 		*code = 404;
 		return NULL;
 	}
+	if (building != NULL)
+		*building = -1;
 	if (c->state == RUNNING)
 		return c;
+	/* Still stopping (the linger just ended): wait for it, then start
+	 * afresh. */
+	deadline = t0 + STOP_GRACE_MS + 1000;
+	while (c->state == STOPPING && rv_wall_now() < deadline &&
+	    !rv_stop_signal) {
+		pthread_mutex_unlock(&S.mu);
+		usleep(50000);
+		pthread_mutex_lock(&S.mu);
+		chan_settle(c, rv_wall_now());
+	}
 	if (c->state == STOPPED) {
 		if (S.starting >= S.cfg.serve.max_starting) {
 			pthread_mutex_unlock(&S.mu);
@@ -384,47 +494,17 @@ chan_running(int64_t number, int *code, int *retry)
 			return NULL;
 		}
 	}
-	/* STARTING (ours or another request's): wait for the playlist. */
-	deadline = c->started_ms + (int64_t)S.cfg.serve.start_timeout_seconds *
-	    1000;
-	while (c->state == STARTING) {
-		if (playlist_ready(c)) {
-			c->state = RUNNING;
-			S.starting--;
-			tune_in((double)(rv_wall_now() - c->started_ms) / 1000);
-			rv_info("channel %s on air after %lld ms", c->id,
-			    (long long)(rv_wall_now() - c->started_ms));
+	/* STARTING (ours or another request's): wait for the playlist,
+	 * or for a TS viewer the first segment's first bytes. */
+	while (chan_check_start(c, rv_wall_now()) == STARTING) {
+		if (building != NULL && (*building = segment_building(c)) >= 0)
 			break;
-		}
-		if (chan_reap(c, &status, &who) || rv_wall_now() > deadline ||
-		    rv_stop_signal) {
-			int i;
-
-			for (i = 0; i < STAGES && c->pids[i] != who; i++)
-				;
-			if (who != 0)
-				snprintf(c->why, sizeof(c->why), "a stage "
-				    "exited with status %d during the start",
-				    WIFEXITED(status) ? WEXITSTATUS(status) :
-				    128 + WTERMSIG(status));
-			else
-				snprintf(c->why, sizeof(c->why), "no segment "
-				    "within %d s", S.cfg.serve.
-				    start_timeout_seconds);
-			chan_kill(c);
-			c->state = STOPPED;
-			c->failures++;
-			S.starting--;
-			rv_warnx("channel %s failed to start: %s (see %s/%s/"
-			    "channel.log)", c->id, c->why, S.cfg.run_dir,
-			    c->id);
-			break;
-		}
 		pthread_mutex_unlock(&S.mu);
-		usleep(50000);
+		usleep(20000);
 		pthread_mutex_lock(&S.mu);
 	}
-	if (c->state == RUNNING) {
+	if (c->state == RUNNING || (c->state == STARTING && building != NULL &&
+	    *building >= 0)) {
 		c->last_ms = rv_wall_now();
 		return c;
 	}
@@ -487,13 +567,12 @@ watcher(void *arg)
 		for (i = 0; i < S.nch; i++) {
 			struct chan *c = S.ch[i];
 
-			if (c->state != RUNNING)
+			if (c->state == STOPPING)
+				chan_settle(c, now);
+			chan_check_start(c, now);
+			if (c->state != RUNNING || rv_stop_signal)
 				continue;
 			if (chan_reap(c, &status, &who)) {
-				int k;
-
-				for (k = 0; k < STAGES && c->pids[k] != 0; k++)
-					;
 				snprintf(c->why, sizeof(c->why), "a stage "
 				    "exited with status %d",
 				    WIFEXITED(status) ? WEXITSTATUS(status) :
@@ -690,7 +769,7 @@ serve_playlist(struct MHD_Connection *conn, const struct rv_route *rt)
 	struct chan *c;
 	int code, retry;
 
-	if ((c = chan_running(rt->channel, &code, &retry)) == NULL) {
+	if ((c = chan_running(rt->channel, &code, &retry, NULL)) == NULL) {
 		if (code == 404)
 			return fail(conn, rt->kind, 404, 0, "no channel %lld",
 			    (long long)rt->channel);
@@ -753,13 +832,24 @@ struct stream {
 	int		 fd;
 };
 
+/* Segment n, finished or still being written (rv-hlsseg renames
+ * NNNNNNNN.ts.tmp to NNNNNNNN.ts when it is done: an open descriptor
+ * follows the rename). */
 static int
 open_seg(struct stream *s, int64_t n)
 {
 	char p[PBUF + 32];
+	int fd, k;
 
-	snprintf(p, sizeof(p), "%s/%08lld.ts", s->dir, (long long)n);
-	return open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	for (k = 0; k < 2; k++) {
+		snprintf(p, sizeof(p), "%s/%08lld.ts", s->dir, (long long)n);
+		if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+			return fd;
+		strcat(p, ".tmp");
+		if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+			return fd;
+	}
+	return -1;
 }
 
 /* The newest listed segment's number, or -1. */
@@ -794,7 +884,13 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	for (;;) {
 		if (s->fd >= 0 && (k = read(s->fd, buf, max)) > 0)
 			return k;
+		/* The next segment exists only once this one is whole:
+		 * read what came meanwhile, then go on. */
 		if (s->fd >= 0 && (fd = open_seg(s, s->seg + 1)) >= 0) {
+			if ((k = read(s->fd, buf, max)) > 0) {
+				close(fd);
+				return k;
+			}
 			close(s->fd);
 			s->fd = fd;
 			s->seg++;
@@ -820,7 +916,8 @@ stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 
 			if (c != NULL)
 				c->last_ms = rv_wall_now();
-			if (c == NULL || c->state != RUNNING) {
+			if (c == NULL || c->state == STOPPED ||
+			    c->state == STOPPING) {
 				pthread_mutex_unlock(&S.mu);
 				return MHD_CONTENT_READER_END_OF_STREAM;
 			}
@@ -852,11 +949,13 @@ serve_stream(struct MHD_Connection *conn, const struct rv_route *rt)
 	struct MHD_Response *r;
 	struct stream *s;
 	struct chan *c;
+	int64_t building;
 	int code, retry;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return fail(conn, rt->kind, 500, 0, "out of memory");
-	if ((c = chan_running(rt->channel, &code, &retry)) == NULL) {
+	if ((c = chan_running(rt->channel, &code, &retry, &building)) ==
+	    NULL) {
 		free(s);
 		if (code == 404)
 			return fail(conn, rt->kind, 404, 0, "no channel %lld",
@@ -868,7 +967,8 @@ serve_stream(struct MHD_Connection *conn, const struct rv_route *rt)
 	chan_dir(c, s->dir, sizeof(s->dir), "hls");
 	c->ts_viewers++;
 	pthread_mutex_unlock(&S.mu);
-	s->seg = newest(s->dir);
+	/* A cold start streams the first segment while it is written. */
+	s->seg = building >= 0 ? building : newest(s->dir);
 	s->fd = s->seg >= 0 ? open_seg(s, s->seg) : -1;
 	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 64 * 1024,
 	    stream_read, s, stream_free);
@@ -1034,6 +1134,10 @@ serve_listing(struct MHD_Connection *conn, const struct rv_route *rt)
 	}
 	pthread_mutex_unlock(&S.mu);
 	rv_lineup_free(&l);
+	if (rt->kind == RV_ROUTE_GUIDE && body == NULL) {
+		rv_warnx("%s", err.msg);
+		return fail(conn, rt->kind, 500, 0, "%s", err.msg);
+	}
 	if (rc < 0) {
 		rv_warnx("%s", err.msg);
 		return fail(conn, rt->kind, 500, 0, "%s", err.msg);
@@ -1051,13 +1155,12 @@ handle(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)cls;
 	(void)version;
 	(void)upload;
+	(void)upload_size;
 	(void)ctx;
 	rv_route_parse(url, &rt);
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return fail(conn, rt.kind, 405, 0, "%s: method not allowed",
 		    method);
-	if (*upload_size != 0)
-		return fail(conn, rt.kind, 405, 0, "a GET has no body");
 	switch (rt.kind) {
 	case RV_ROUTE_NONE:
 		return fail(conn, rt.kind, 404, 0, "not found");
@@ -1120,7 +1223,12 @@ find_paths(const char *player)
 	}
 	S.player[0] = '\0';
 	if (player != NULL) {
-		snprintf(S.player, sizeof(S.player), "%s", player);
+		if (access(player, R_OK) != 0)
+			rv_warnx("--player %s: %s (the guide page's player will "
+			    "rely on the browser's own HLS)", player,
+			    strerror(errno));
+		else
+			snprintf(S.player, sizeof(S.player), "%s", player);
 		return;
 	}
 	for (i = 0; i < sizeof(js) / sizeof(js[0]); i++) {
@@ -1149,6 +1257,7 @@ main(int argc, char *argv[])
 	struct rv_err err;
 	pthread_t w;
 	sigset_t stop;
+	struct rlimit rl;
 	char port[16];
 	int sig = 0;
 	size_t i;
@@ -1178,6 +1287,11 @@ main(int argc, char *argv[])
 		    argv[optind]);
 	if (rv_cli_config(S.config_path, &S.cfg) < 0)
 		return RV_EXIT_FAIL;
+	/* A descriptor per viewer, and a segment file each. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	if (listen != NULL) {
 		char yaml[600];
 
@@ -1188,6 +1302,8 @@ main(int argc, char *argv[])
 		    "--listen", yaml, strlen(yaml), &over, &err) < 0)
 			return rv_cli_usage_error(usage, "--listen %s: want "
 			    "HOST:PORT or [IPV6]:PORT", listen);
+		/* The file the stages are given stays the one read. */
+		memcpy(over.source, S.cfg.source, sizeof(over.source));
 		S.cfg = over;
 	}
 	rv_config_base_url(&S.cfg, S.base_url, sizeof(S.base_url));
@@ -1198,6 +1314,16 @@ main(int argc, char *argv[])
 		return RV_EXIT_FAIL;
 	}
 	pthread_mutex_init(&S.mu, NULL);
+	/* Every channel known now shows in the metrics from the start. */
+	{
+		struct rv_lineup l;
+
+		if (rv_lineup_load(S.db, &l, &err) == 0) {
+			for (i = 0; i < l.n; i++)
+				chan_find(l.ch[i].number);
+			rv_lineup_free(&l);
+		}
+	}
 	/* Every thread but this one leaves SIGTERM and SIGINT to sigwait. */
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
@@ -1219,7 +1345,7 @@ main(int argc, char *argv[])
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)256,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)CONNECTIONS_MAX,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)60,
 	    MHD_OPTION_END);
 	freeaddrinfo(ai);
@@ -1242,17 +1368,29 @@ main(int argc, char *argv[])
 	 * one grace at most. */
 	pthread_mutex_lock(&S.mu);
 	for (i = 0; i < S.nch; i++)
-		for (ch = 0; ch < STAGES; ch++)
-			if (S.ch[i]->pids[ch] > 0)
-				kill(S.ch[i]->pids[ch], SIGTERM);
+		if (S.ch[i]->state == RUNNING || S.ch[i]->state == STARTING)
+			chan_stop(S.ch[i], "rv-serve stopping");
 	pthread_mutex_unlock(&S.mu);
 	MHD_stop_daemon(d);
 	pthread_join(w, NULL);
-	pthread_mutex_lock(&S.mu);
-	for (i = 0; i < S.nch; i++)
-		if (S.ch[i]->state != STOPPED)
-			chan_stop(S.ch[i], "rv-serve stopping");
-	pthread_mutex_unlock(&S.mu);
+	/* Nobody else runs now: wait for the stages, SIGKILL after the
+	 * grace. */
+	for (;;) {
+		int64_t now = rv_wall_now();
+		int busy = 0;
+
+		for (i = 0; i < S.nch; i++) {
+			if (S.ch[i]->state == STOPPED)
+				continue;
+			if (S.ch[i]->state != STOPPING)
+				chan_stop(S.ch[i], "rv-serve stopping");
+			chan_settle(S.ch[i], now);
+			busy |= S.ch[i]->state != STOPPED;
+		}
+		if (!busy)
+			break;
+		usleep(20000);
+	}
 	for (i = 0; i < S.nch; i++)
 		free(S.ch[i]);
 	free(S.ch);

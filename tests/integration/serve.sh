@@ -162,6 +162,20 @@ check_grep "by one start" '^rv_channel_starts_total{channel="test-92"} 1$' "$T/m
 check_grep "the linger has not ended it yet" \
     '^rv_channel_up{channel="test-91",state="running"} 1$' "$T/metrics"
 
+# A cold TS viewer of 93 gets the first segment while it is written,
+# then the next ones: its bytes are the segments, in order.
+curl -s --max-time 4 -o "$T/cold.ts" "$U/channel/93.ts"
+first=$(jq .window[0].n "$T/run/test-93/hls/hls.json")
+jq -r '.window[].n' "$T/run/test-93/hls/hls.json" | xargs printf '%08d.ts\n' |
+    (cd "$T/run/test-93/hls" && xargs cat) >"$T/segs93.ts"
+size=$(wc -c <"$T/cold.ts")
+n=$(wc -c <"$T/segs93.ts")
+[ "$n" -lt "$size" ] || n=$size
+check_eq "a cold TS viewer reads the segments in order from the first" "0 0" \
+    "$first $(head -c "$n" "$T/segs93.ts" | cmp - "$T/cold.ts" 2>/dev/null | grep -c differ)"
+check "and it got more than the first segment" test "$size" -gt \
+    "$(wc -c <"$T/run/test-93/hls/00000000.ts")"
+
 # Malformed and hostile paths, sent as they are.
 bad=0
 for p in /channel/91/../../retrovue.db /channel/91/..%2f..%2fretrovue.db \
@@ -180,9 +194,10 @@ for p in /channel/91/../../retrovue.db /channel/91/..%2f..%2fretrovue.db \
 done
 check_eq "23 hostile paths are all refused (400/404/414)" "0" "$bad"
 
-# Nobody watches: both stop a linger (2 s) after their last fetch.
+# Nobody watches: both stop a linger after their last fetch.
 k=0
-until ! pgrep -f "rv-hlsseg --dir $T/run" >/dev/null || [ $k -ge 300 ]; do
+until [ "$(get /metrics | grep -c '^rv_channel_up{channel="test-9[123]",state="stopped"} 0$')" = 3 ] ||
+    [ $k -ge 300 ]; do
 	k=$((k + 1)); sleep 0.1
 done
 check_eq "the channels stop after the linger" "" "$(pgrep -f "rv-air --clock wall -C $T" || true)"
