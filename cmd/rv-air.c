@@ -28,6 +28,7 @@
 static const char usage[] =
     "usage: rv-air [-C FILE] [--clock wall|fast] [--evidence PATH]\n"
     "              [--size WxH] [--rate R] [--preset P] [--bitrate KBPS]\n"
+    "              [--lead MS]\n"
     "  reads B frames on stdin, writes H, T and M frames on stdout and E\n"
     "  frames to the evidence FIFO or file.\n";
 
@@ -285,6 +286,7 @@ struct opts {
 	const char	*config, *evidence, *preset;
 	enum rv_clock_mode clock;
 	int		 width, height, kbps;
+	int		 lead_ms;
 	struct rv_rate	 rate;
 };
 
@@ -346,7 +348,11 @@ play(struct opts *op, struct rv_config *cfg)
 	ac.enc.gop_seconds = cfg->playout.gop_seconds;
 	ac.enc.service_name = ac.channel;
 	ac.hold_ms = 500;
-	rv_clock_init(&clock, op->clock, epoch);
+	/* --lead: the clock starts ahead of the session, so that its first
+	 * lead_ms of output come at once, a buffer for a first viewer's
+	 * player; the ticks after them are paced as ever. */
+	rv_clock_init(&clock, op->clock, epoch + (op->clock == RV_CLOCK_WALL ?
+	    op->lead_ms : 0));
 	ac.clock = &clock;
 	h = json_pack("{s:s, s:s, s:s, s:s}", "tool", "rv-air", "version",
 	    RV_VERSION, "channel", ac.channel, "session", session);
@@ -417,7 +423,8 @@ out:
 int
 main(int argc, char *argv[])
 {
-	enum { O_CLOCK = 256, O_EVIDENCE, O_SIZE, O_RATE, O_PRESET, O_BITRATE };
+	enum { O_CLOCK = 256, O_EVIDENCE, O_SIZE, O_RATE, O_PRESET, O_BITRATE,
+	    O_LEAD };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "clock", required_argument, NULL, O_CLOCK },
@@ -426,6 +433,7 @@ main(int argc, char *argv[])
 		{ "rate", required_argument, NULL, O_RATE },
 		{ "preset", required_argument, NULL, O_PRESET },
 		{ "bitrate", required_argument, NULL, O_BITRATE },
+		{ "lead", required_argument, NULL, O_LEAD },
 		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -467,6 +475,13 @@ main(int argc, char *argv[])
 			if (op.kbps < 100 || op.kbps > 50000)
 				return rv_cli_usage_error(usage, "--bitrate takes "
 				    "100 to 50000 (%s)", optarg);
+			break;
+		case O_LEAD:
+			op.lead_ms = atoi(optarg);
+			if (op.lead_ms < 0 || op.lead_ms > 10000 ||
+			    strspn(optarg, "0123456789") != strlen(optarg))
+				return rv_cli_usage_error(usage, "--lead takes 0 "
+				    "to 10000 ms (%s)", optarg);
 			break;
 		default:
 			if ((ch = rv_cli_option(ch, usage)) >= 0)

@@ -47,6 +47,8 @@ static const char usage[] =
 #define STOP_GRACE_MS	5000	/* SIGTERM, then SIGKILL */
 #define STAGES		3
 #define CONNECTIONS_MAX	2000	/* a thread each */
+#define LEAD_MS		6000	/* rendered at once on a start */
+#define READY_SEGMENTS	3	/* listed before a start is on air */
 #define PBUF		(2 * PATH_MAX)	/* a run-folder path and more */
 #define CODES		6
 
@@ -208,7 +210,7 @@ static int
 chan_spawn(struct chan *c)
 {
 	char dir[PBUF], hls[PBUF], logp[PBUF], playlist[PBUF];
-	char feed[PBUF], air[PBUF], seg[PBUF];
+	char feed[PBUF], air[PBUF], seg[PBUF], join[32], lead[16];
 	const char *conf = S.cfg.source[0] != '\0' ? S.cfg.source : NULL;
 	int fds[5] = { -1, -1, -1, -1, -1 };	/* p1[2], p2[2], log */
 	pid_t pgid = 0, pid;
@@ -243,14 +245,21 @@ chan_spawn(struct chan *c)
 		return -1;
 	}
 	dprintf(fds[4], "rv-serve: starting channel %s\n", c->id);
+	/* The join is LEAD_MS back and rv-air renders those at once: the
+	 * first viewer's player gets a few seconds of buffer, so that it
+	 * does not stall while the next segment is made, and the channel
+	 * stays LEAD_MS behind the schedule, as live TV does. */
+	snprintf(join, sizeof(join), "%lld", (long long)(rv_wall_now() -
+	    LEAD_MS));
+	snprintf(lead, sizeof(lead), "%d", LEAD_MS);
 	program(feed, sizeof(feed), "rv-blockfeed");
 	program(air, sizeof(air), "rv-air");
 	program(seg, sizeof(seg), "rv-hlsseg");
 	{
-		char *const a0[] = { feed, conf ? "-C" : c->id,
+		char *const a0[] = { feed, "--now", join, conf ? "-C" : c->id,
 		    conf ? (char *)conf : NULL, conf ? c->id : NULL, NULL };
-		char *const a1[] = { air, "--clock", "wall", conf ? "-C" :
-		    NULL, (char *)conf, NULL };
+		char *const a1[] = { air, "--clock", "wall", "--lead", lead,
+		    conf ? "-C" : NULL, (char *)conf, NULL };
 		char *const a2[] = { seg, "--dir", hls, "--fresh", conf ?
 		    "-C" : NULL, (char *)conf, NULL };
 		char *const *argv[STAGES] = { a0, a1, a2 };
@@ -351,13 +360,22 @@ chan_settle(struct chan *c, int64_t now)
 	}
 }
 
+/* The playlist of a starting channel lists READY_SEGMENTS: a player
+ * that starts with one short segment stalls waiting for the next. */
 static int
 playlist_ready(const struct chan *c)
 {
-	char p[PBUF];
+	char p[PBUF], line[256];
+	FILE *fp;
+	int n = 0;
 
 	chan_dir(c, p, sizeof(p), "hls/" RV_HLS_PLAYLIST);
-	return access(p, R_OK) == 0;
+	if ((fp = fopen(p, "re")) == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), fp) != NULL)
+		n += line[0] != '#' && line[0] != '\n';
+	fclose(fp);
+	return n >= READY_SEGMENTS;
 }
 
 static void

@@ -325,7 +325,7 @@ static const char page_script[] =
 "function tune(url){var v=document.getElementById('player');"
 "document.getElementById('status').textContent='Playing '+url;"
 "if(window.Hls&&Hls.isSupported()){if(window.hls)window.hls.destroy();"
-"window.hls=new Hls({liveSyncDurationCount:2});window.hls.loadSource(url);"
+"window.hls=new Hls();window.hls.loadSource(url);"
 "window.hls.attachMedia(v);}else{v.src=url;}v.play();return false;}\n"
 "</script>\n</body>\n</html>\n";
 

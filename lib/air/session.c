@@ -183,7 +183,9 @@ tick(struct rv_air *a, struct rv_source *src, int64_t k, int *content,
 	    a->pcm[1] }, (int)n, err) < 0)
 		return -1;
 	if (a->cfg.clock != NULL && a->cfg.clock->mode == RV_CLOCK_WALL) {
-		if (rv_clock_now(a->cfg.clock) > instant(a, a->tick + 1))
+		/* Ticks before the clock's start are the --lead burst. */
+		if (rv_clock_now(a->cfg.clock) > instant(a, a->tick + 1) &&
+		    instant(a, a->tick + 1) > a->cfg.clock->start)
 			a->counts.late++;
 		rv_clock_sleep_until(a->cfg.clock, instant(a, a->tick + 1));
 	}

@@ -8,35 +8,9 @@
 # shellcheck source=tests/integration/lib.sh
 . "$RV_TOP/tests/integration/lib.sh"
 
-L=$T/lib
-mkdir -p "$L/Show/Season 01"
-i=1
-while [ $i -le 2 ]; do
-	ffmpeg -nostdin -loglevel error -f lavfi \
-	    -i "testsrc2=size=320x240:rate=25:duration=50" -f lavfi \
-	    -i "sine=frequency=$((300 + 100 * i)):sample_rate=48000:duration=50" \
-	    -c:v libx264 -preset ultrafast -g 25 -c:a aac \
-	    "$L/Show/Season 01/Show - S01E0$i - Part $i.mp4" || not_ok "episode $i"
-	i=$((i + 1))
-done
-rv-catalog scan "$L" >/dev/null 2>&1
+episodes "$T/lib" 2
 mkdir "$T/ch"
-cat >"$T/ch/test-hls.yaml" <<'YAML'
-channel: test-hls
-channel_number: 91
-name: "HLS Test"
-timezone: UTC
-format:
-  video: { width: 320, height: 240, frame_rate: "30000/1001" }
-  audio: { sample_rate: 48000, channels: 2 }
-  grid_minutes: 1
-pools:
-  show:
-    match: { type: episode, series_title: Show }
-schedule:
-  all_day:
-    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
-YAML
+show_channel "$T/ch" test-hls 91 "HLS Test"
 RV_CHANNELS=$T/ch rv-horizon --now 2026-01-05T12:00:00Z extend >/dev/null ||
     not_ok "extend"
 

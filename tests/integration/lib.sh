@@ -70,3 +70,59 @@ done_testing() {
 	echo "1..$_n"
 	[ "$_failed" -eq 0 ]
 }
+
+# episodes LIB N: N catalogued episodes of 50 s, "Show - S01E0k - Part k"
+# (320x240, 25 frames/s, a tone of its own each), in LIB/Show/Season 01.
+episodes() {
+	mkdir -p "$1/Show/Season 01"
+	_i=1
+	while [ "$_i" -le "$2" ]; do
+		ffmpeg -nostdin -loglevel error -f lavfi \
+		    -i "testsrc2=size=320x240:rate=25:duration=50" -f lavfi \
+		    -i "sine=frequency=$((300 + 100 * _i)):sample_rate=48000:duration=50" \
+		    -c:v libx264 -preset ultrafast -g 25 -c:a aac \
+		    "$1/Show/Season 01/Show - S01E0$_i - Part $_i.mp4" ||
+		    not_ok "episode $_i"
+		_i=$((_i + 1))
+	done
+	rv-catalog scan "$1" >/dev/null 2>&1 || not_ok "catalog $1"
+}
+
+# show_channel DIR SLUG NUMBER NAME: a channel file DIR/SLUG.yaml, 320x240
+# at 30000/1001 on a 1-minute grid, the episodes all day.
+show_channel() {
+	cat >"$1/$2.yaml" <<YAML
+channel: $2
+channel_number: $3
+name: "$4"
+timezone: UTC
+format:
+  video: { width: 320, height: 240, frame_rate: "30000/1001" }
+  audio: { sample_rate: 48000, channels: 2 }
+  grid_minutes: 1
+pools:
+  show:
+    match: { type: episode, series_title: Show }
+schedule:
+  all_day:
+    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
+YAML
+}
+
+# serve_up "SERVE_KEYS": rv-serve on a free loopback port with
+# $T/retrovue.yaml holding `serve:` with listen and the given keys
+# (indented by two); sets U (its base URL) and serve (its pid), its
+# stderr in $T/serve.err; waits (bounded) until it answers.
+serve_up() {
+	_port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
+	printf 'serve:\n  listen: "127.0.0.1:%s"\n  %s\n' "$_port" "$1" \
+	    >"$T/retrovue.yaml"
+	U=http://127.0.0.1:$_port
+	rv-serve -C "$T/retrovue.yaml" -v 2>"$T/serve.err" &
+	serve=$!
+	_k=0
+	until curl -s "$U/healthz" >/dev/null 2>&1 || [ $_k -ge 100 ]; do
+		_k=$((_k + 1))
+		sleep 0.1
+	done
+}

@@ -11,59 +11,20 @@
 # shellcheck source=tests/integration/lib.sh
 . "$RV_TOP/tests/integration/lib.sh"
 
-L=$T/lib
-mkdir -p "$L/Show/Season 01"
-i=1
-while [ $i -le 2 ]; do
-	ffmpeg -nostdin -loglevel error -f lavfi \
-	    -i "testsrc2=size=320x240:rate=25:duration=50" -f lavfi \
-	    -i "sine=frequency=$((300 + 100 * i)):sample_rate=48000:duration=50" \
-	    -c:v libx264 -preset ultrafast -g 25 -c:a aac \
-	    "$L/Show/Season 01/Show - S01E0$i - Part $i.mp4" || not_ok "episode $i"
-	i=$((i + 1))
-done
-rv-catalog scan "$L" >/dev/null 2>&1
+episodes "$T/lib" 2
 mkdir "$T/ch"
 for n in 91 92 93; do
-	cat >"$T/ch/test-$n.yaml" <<YAML
-channel: test-$n
-channel_number: $n
-name: "Test $n & Co"
-timezone: UTC
-format:
-  video: { width: 320, height: 240, frame_rate: "30000/1001" }
-  audio: { sample_rate: 48000, channels: 2 }
-  grid_minutes: 1
-pools:
-  show:
-    match: { type: episode, series_title: Show }
-schedule:
-  all_day:
-    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
-YAML
+	show_channel "$T/ch" "test-$n" "$n" "Test $n & Co"
 done
 RV_CHANNELS=$T/ch rv-horizon extend >/dev/null 2>&1 || not_ok "extend"
 
-# A free port on loopback.
-port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
-cat >"$T/retrovue.yaml" <<YAML
-serve:
-  listen: "127.0.0.1:$port"
-  linger_seconds: 3
+serve_up "linger_seconds: 3
   max_starting: 1
   start_timeout_seconds: 30
   tuners: 3
-  device_id: "12345674"
-  friendly_name: "Test Tuner"
-YAML
-U=http://127.0.0.1:$port
-rv-serve -C "$T/retrovue.yaml" -v 2>"$T/serve.err" &
-serve=$!
-# Wait (bounded) for it to answer.
-k=0
-until curl -s "$U/healthz" >/dev/null 2>&1 || [ $k -ge 100 ]; do
-	k=$((k + 1)); sleep 0.1
-done
+  device_id: \"12345674\"
+  friendly_name: \"Test Tuner\""
+port=${U##*:}
 
 # get PATH: the body on stdout; the status code in $T/code.
 get() {
