@@ -119,6 +119,7 @@ serve_up() {
 	    >"$T/retrovue.yaml"
 	U=http://127.0.0.1:$_port
 	rv-serve -C "$T/retrovue.yaml" -v 2>"$T/serve.err" &
+	# shellcheck disable=SC2034 # for the caller
 	serve=$!
 	_k=0
 	until curl -s "$U/healthz" >/dev/null 2>&1 || [ $_k -ge 100 ]; do
