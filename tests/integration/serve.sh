@@ -13,7 +13,7 @@
 
 episodes "$T/lib" 2
 mkdir "$T/ch"
-for n in 91 92 93; do
+for n in 91 92 93 94; do
 	show_channel "$T/ch" "test-$n" "$n" "Test $n & Co"
 done
 RV_CHANNELS=$T/ch rv-horizon extend >/dev/null 2>&1 || not_ok "extend"
@@ -40,10 +40,12 @@ $U/channel/91.ts
 #EXTINF:-1 tvg-id=\"test-92.retrovue\" tvg-chno=\"92\" tvg-name=\"Test 92 & Co\" group-title=\"RetroVue\",Test 92 & Co
 $U/channel/92.ts
 #EXTINF:-1 tvg-id=\"test-93.retrovue\" tvg-chno=\"93\" tvg-name=\"Test 93 & Co\" group-title=\"RetroVue\",Test 93 & Co
-$U/channel/93.ts" "$(get /channels.m3u)"
+$U/channel/93.ts
+#EXTINF:-1 tvg-id=\"test-94.retrovue\" tvg-chno=\"94\" tvg-name=\"Test 94 & Co\" group-title=\"RetroVue\",Test 94 & Co
+$U/channel/94.ts" "$(get /channels.m3u)"
 check_eq "/discover.json" "Test Tuner 12345674 3 $U $U/lineup.json" \
     "$(get /discover.json | jq -r '[.FriendlyName, .DeviceID, .TunerCount, .BaseURL, .LineupURL] | join(" ")')"
-check_eq "/lineup.json" "91 Test 91 & Co $U/channel/91.ts|92 Test 92 & Co $U/channel/92.ts|93 Test 93 & Co $U/channel/93.ts" \
+check_eq "/lineup.json" "91 Test 91 & Co $U/channel/91.ts|92 Test 92 & Co $U/channel/92.ts|93 Test 93 & Co $U/channel/93.ts|94 Test 94 & Co $U/channel/94.ts" \
     "$(get /lineup.json | jq -r 'map([.GuideNumber, .GuideName, .URL] | join(" ")) | join("|")')"
 check_eq "/lineup_status.json" "0 1" \
     "$(get /lineup_status.json | jq -r '"\(.ScanInProgress) \(.ScanPossible)"')"
@@ -168,6 +170,21 @@ get /channel/91.m3u8 >/dev/null
 check_eq "the next viewer starts it again" "200" "$(cat "$T/code")"
 get /metrics >"$T/metrics"
 check_grep "a second start" '^rv_channel_starts_total{channel="test-91"} 2$' "$T/metrics"
+
+# A channel that fails to start (its HLS folder's path is taken by a
+# file): 503, the reason in the log; the next request tries again.
+mkdir -p "$T/run/test-94"
+: >"$T/run/test-94/hls"
+get /channel/94.m3u8 >/dev/null
+check_eq "a channel that fails to start answers 503" "503" "$(cat "$T/code")"
+check_grep "the reason is in rv-serve's log" \
+    "channel test-94 failed to start: .*test-94/hls/index.m3u8: Not a directory" "$T/serve.err"
+rm "$T/run/test-94/hls"
+k=0
+until [ "$(get /channel/94.m3u8 >/dev/null; cat "$T/code")" = 200 ] || [ $k -ge 100 ]; do
+	k=$((k + 1)); sleep 0.1
+done
+check_eq "the next request starts it" "200" "$(cat "$T/code")"
 
 kill -TERM "$serve"
 wait "$serve"
