@@ -364,6 +364,11 @@ segment(struct rv_air *a, const json_t *plan, const json_t *seg,
 	json_object_set_new(e, "status", json_string(status));
 	json_object_set_new(e, "frames", json_integer(frames));
 	json_object_set_new(e, "content_frames", json_integer(content_frames));
+	/* Where in the asset it played: from the in-point, as many frames
+	 * of the output's rate as came from it. */
+	json_object_set_new(e, "in_ms", json_integer(s->in_ms));
+	json_object_set_new(e, "out_ms", json_integer(s->in_ms +
+	    rv_frame_ms(content_frames, a->cfg.enc.rate)));
 	if (reason[0] != 0)
 		json_object_set_new(e, "reason", json_string(reason));
 	if (str(seg, "asset_id") != NULL)

@@ -96,6 +96,12 @@ check_eq "five blocks played (12:00 joined, 12:01-12:03, 12:04 cut)" 5 "$(jq -r 
 check_eq "content segments aired" "[]" \
     "$(jq -s -c '[.[] | select(.kind == "segment_end" and .type == "content" and .status != "aired")]' "$T/ev.jsonl")"
 
+check_eq "segment_end says where in the asset it played (out - in = its content frames)" "[]" \
+    "$(jq -s -c '[.[] | select(.kind == "segment_end" and .type == "content") |
+        select(.out_ms - .in_ms != ((.content_frames * 1001000 / 30000) | floor))]' "$T/ev.jsonl")"
+check_eq "the joined segment starts at its in-point inside the asset" "true" \
+    "$(jq -s '[.[] | select(.kind == "segment_end" and .type == "content")] | first | .in_ms > 0' "$T/ev.jsonl")"
+
 # A missing file: pad until the next seam, evidence says substituted.
 rm "$L/Show/Season 01/Show - S01E02 - Part 2.mp4"
 rv-blockfeed --clock fast --now 2026-01-05T12:00:30Z \
