@@ -1,0 +1,241 @@
+/*
+ * rv-asrun — append rv-air's evidence to the as-run log, exactly once, and
+ * render a channel's broadcast as-run log (rv-asrun(1)).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "asrun.h"
+#include "cli.h"
+#include "clock.h"
+#include "config.h"
+#include "db.h"
+#include "frame.h"
+#include "tz.h"
+
+static const char usage[] =
+    "usage: rv-asrun [-C FILE] ingest [--from PATH]\n"
+    "       rv-asrun [-C FILE] log CHANNEL [--day YYYY-MM-DD] [--json]\n"
+    "                [--now T]\n"
+    "       rv-asrun [-C FILE] reconcile CHANNEL ...   (not implemented "
+    "yet)\n";
+
+/* Read E frames from fd until its end; every event committed before the
+ * next frame is read.  -1 only when the database fails. */
+static int
+ingest_fd(sqlite3 *db, int fd, const char *name, struct rv_asrun_stats *st)
+{
+	struct rv_frame_reader *r = malloc(sizeof(*r));
+	struct rv_frame f = { 0 };
+	struct rv_err err;
+	int rc, failed = 0;
+
+	if (r == NULL) {
+		rv_warnx("out of memory");
+		return -1;
+	}
+	rv_frame_reader_init(r, fd, name);
+	while ((rc = rv_frame_read(r, &f, &err)) == 1) {
+		if (f.type != 'E')
+			continue;	/* H, Z and types we do not know */
+		if (rv_asrun_ingest(db, (const char *)f.payload, f.len, st,
+		    &err) < 0) {
+			if (strncmp(err.msg, "recording", 9) == 0 ||
+			    strstr(err.msg, "database") != NULL) {
+				rv_warnx("%s: frame %lld: %s", name,
+				    (long long)r->frames, err.msg);
+				failed = 1;
+				break;
+			}
+			rv_warnx("%s: frame %lld: %s (skipped)", name,
+			    (long long)r->frames, err.msg);
+		}
+	}
+	if (rc < 0 && !rv_stop_signal)
+		rv_warnx("%s", err.msg);
+	rv_frame_free(&f);
+	free(r);
+	return failed ? -1 : 0;
+}
+
+static int
+cmd_ingest(sqlite3 *db, const char *from)
+{
+	struct rv_asrun_stats st = { 0 };
+	struct stat sb;
+	int fd, rc = 0, fifo;
+
+	if (from == NULL)
+		rc = ingest_fd(db, STDIN_FILENO, "stdin", &st);
+	else {
+		fifo = stat(from, &sb) == 0 && S_ISFIFO(sb.st_mode);
+		/* A named pipe is opened again each time its writer goes
+		 * (rv-air restarted); a file is read once. */
+		do {
+			if ((fd = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
+				if (errno == EINTR && rv_stop_signal)
+					break;
+				rv_warnx("%s: %s", from, strerror(errno));
+				rc = -1;
+				break;
+			}
+			rc = ingest_fd(db, fd, from, &st);
+			close(fd);
+		} while (fifo && rc == 0 && !rv_stop_signal);
+	}
+	rv_info("%lld events recorded, %lld duplicates, %lld refused, %lld "
+	    "sequence gaps, %lld sessions closed as terminated",
+	    (long long)st.recorded, (long long)st.duplicates,
+	    (long long)st.refused, (long long)st.gaps,
+	    (long long)st.terminated);
+	return rc < 0 ? RV_EXIT_FAIL : RV_EXIT_OK;
+}
+
+static int
+cmd_log(sqlite3 *db, const struct rv_config *cfg, int argc, char **argv)
+{
+	enum { O_DAY = 256, O_JSON, O_NOW };
+	static const struct option longopts[] = {
+		{ "day", required_argument, NULL, O_DAY },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "now", required_argument, NULL, O_NOW },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct rv_asrun_log q = { 0 };
+	const char *day = NULL, *now_arg = NULL, *zone;
+	char dbuf[RV_DATE_STR];
+	struct rv_date d;
+	struct rv_err err;
+	sqlite3_stmt *st;
+	int64_t now;
+	int ch;
+
+	optind = 0;	/* glibc: start getopt afresh */
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_DAY:
+			day = optarg;
+			break;
+		case O_JSON:
+			q.json = 1;
+			break;
+		case O_NOW:
+			now_arg = optarg;
+			break;
+		default:
+			return rv_cli_usage_error(usage, "log: unknown option");
+		}
+	}
+	if (argc - optind != 1)
+		return rv_cli_usage_error(usage, "log: name one channel");
+	q.channel = argv[optind];
+	if (rv_now_resolve(now_arg, &now, &err) < 0)
+		return rv_cli_usage_error(usage, "%s", err.msg);
+	q.generated_ms = now;
+	q.day_start_min = cfg->broadcast_day_start;
+	if (day == NULL) {
+		/* The broadcast day on the air now, in the channel's zone. */
+		if (rv_db_prepare(db, "SELECT timezone FROM channels WHERE id "
+		    "= ?1", &st, &err) < 0) {
+			rv_warnx("%s", err.msg);
+			return RV_EXIT_FAIL;
+		}
+		sqlite3_bind_text(st, 1, q.channel, -1, SQLITE_STATIC);
+		zone = sqlite3_step(st) == SQLITE_ROW ?
+		    (const char *)sqlite3_column_text(st, 0) : NULL;
+		if (zone == NULL || rv_broadcast_day_of(zone, q.day_start_min,
+		    now, &d, &err) < 0) {
+			rv_warnx("%s", zone == NULL ? "no such channel in the "
+			    "database" : err.msg);
+			sqlite3_finalize(st);
+			return RV_EXIT_FAIL;
+		}
+		sqlite3_finalize(st);
+		day = rv_date_format(d, dbuf, sizeof(dbuf));
+	}
+	q.day = day;
+	if (rv_asrun_log(db, &q, stdout, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		return RV_EXIT_FAIL;
+	}
+	return RV_EXIT_OK;
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { O_FROM = 256 };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'C' },
+		{ "from", required_argument, NULL, O_FROM },
+		RV_CLI_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config = NULL, *from = NULL, *cmd;
+	struct rv_config cfg;
+	struct rv_err err;
+	sqlite3 *db;
+	int ch, rc;
+
+	rv_log_init(argv[0]);
+	rv_cli_signals();
+	/* Options before the command, and ingest's --from anywhere. */
+	while ((ch = getopt_long(argc, argv, "+C:hv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			config = optarg;
+			break;
+		case O_FROM:
+			from = optarg;
+			break;
+		default:
+			if ((ch = rv_cli_option(ch, usage)) >= 0)
+				return ch;
+			break;
+		}
+	}
+	if (optind >= argc)
+		return rv_cli_usage_error(usage, "name a command");
+	cmd = argv[optind];
+	if (strcmp(cmd, "ingest") == 0) {
+		optind++;
+		while (optind < argc) {
+			if (strcmp(argv[optind], "--from") == 0 &&
+			    optind + 1 < argc) {
+				from = argv[optind + 1];
+				optind += 2;
+			} else if (strcmp(argv[optind], "-v") == 0) {
+				rv_log_set_level(rv_log_level() + 1);
+				optind++;
+			} else
+				return rv_cli_usage_error(usage, "ingest: "
+				    "unexpected %s", argv[optind]);
+		}
+	} else if (strcmp(cmd, "reconcile") == 0) {
+		rv_warnx("reconcile: not implemented yet: the as-run log is "
+		    "recorded (ingest) and can be read (log), but comparing it "
+		    "with the plan is still to come; see rv-asrun(1) BUGS");
+		return RV_EXIT_FAIL;
+	} else if (strcmp(cmd, "log") != 0)
+		return rv_cli_usage_error(usage, "unknown command %s", cmd);
+	if (rv_cli_config(config, &cfg) < 0)
+		return RV_EXIT_FAIL;
+	if (rv_db_open(cfg.database, &db, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		return RV_EXIT_FAIL;
+	}
+	if (strcmp(cmd, "ingest") == 0)
+		rc = cmd_ingest(db, from);
+	else
+		rc = cmd_log(db, &cfg, argc - optind, argv + optind);
+	rv_db_close(db);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * asrun — the as-run log (DESIGN.md §8, rv-asrun(1)): rv-air's evidence
+ * events appended exactly once, and the log of a channel's broadcast day
+ * rendered from them.
+ *
+ * Ingest.  One event is one transaction, committed before the next is
+ * read.  (session, seq) is unique: a replayed or duplicated event changes
+ * nothing.  A sequence number beyond the next one expected records a
+ * sequence_gap anomaly (the missing numbers) rather than hiding it; a
+ * session_start closes every other session of the channel still open as
+ * "terminated" at the instant of its last event (its rv-air was killed),
+ * with a terminated anomaly.  Bad events are refused with the reason and
+ * write nothing.
+ *
+ * The log.  Times, durations and statuses come from the evidence alone;
+ * titles from the plan the blocks were fed from, where it is still known.
+ */
+#ifndef RV_ASRUN_H
+#define RV_ASRUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+
+enum rv_asrun_result {
+	RV_ASRUN_RECORDED = 0,
+	RV_ASRUN_DUPLICATE = 1,
+};
+
+struct rv_asrun_stats {
+	int64_t		 recorded, duplicates, refused, gaps, terminated;
+};
+
+/* Append one E frame's JSON payload.  RV_ASRUN_RECORDED or
+ * RV_ASRUN_DUPLICATE; -1 when the event is refused or the database
+ * fails (err says which). */
+int	rv_asrun_ingest(sqlite3 *db, const char *json, size_t len,
+	    struct rv_asrun_stats *st, struct rv_err *err);
+
+struct rv_asrun_log {
+	const char	*channel;	/* id */
+	const char	*day;		/* "YYYY-MM-DD", the broadcast day */
+	int		 day_start_min;	/* minutes after local midnight */
+	int64_t		 generated_ms;	/* for the header */
+	int		 json;		/* JSON lines, not text */
+};
+
+/* Write the as-run log of a channel's broadcast day.  A channel the
+ * database does not know is an error; a day with nothing aired is a log
+ * with no lines. */
+int	rv_asrun_log(sqlite3 *db, const struct rv_asrun_log *q, FILE *out,
+	    struct rv_err *err);
+
+#endif

@@ -1,0 +1,121 @@
+#!/bin/sh
+# rv-asrun ingest and log over real evidence from rv-air: every event
+# exactly once under replays and duplicates; a sequence gap recorded as an
+# anomaly; a killed session closed as terminated at its last event; a
+# named pipe read again when its writer comes back; the text log checked
+# line by line on a known render.
+# shellcheck source=tests/integration/lib.sh
+. "$RV_TOP/tests/integration/lib.sh"
+
+episodes "$T/lib" 2
+mkdir "$T/ch"
+show_channel "$T/ch" test-ar 97 "AR Test"
+RV_CHANNELS=$T/ch rv-horizon --now 2026-01-05T12:00:00Z extend >/dev/null ||
+    not_ok "extend"
+# render FROM UNTIL EVIDENCE
+render() {
+	rv-blockfeed --clock fast --now "$1" --until "$2" test-ar 2>/dev/null |
+	    rv-air --clock fast --evidence "$3" >/dev/null 2>>"$T/air.err"
+}
+render 2026-01-05T12:00:30Z 2026-01-05T12:02:30Z "$T/a.ev"
+render 2026-01-05T12:05:00Z 2026-01-05T12:06:00Z "$T/b.ev"
+n=$(rv-frame dump "$T/a.ev" | grep -c '"type":"E"')
+q() { sqlite3 "$RV_DB" "$1"; }
+
+rv-asrun ingest --from "$T/a.ev" -v 2>"$T/in.err"
+check_eq "ingest records every event" \
+    "rv-asrun: $n events recorded, 0 duplicates, 0 refused, 0 sequence gaps, 0 sessions closed as terminated" \
+    "$(tail -n 1 "$T/in.err")"
+check_eq "sequence 1..N in the table" "1 $n $n" \
+    "$(q "SELECT min(seq), max(seq), count(*) FROM asrun_events" | tr '|' ' ')"
+rv-asrun ingest -v <"$T/a.ev" 2>"$T/in.err"
+check_eq "a replay is a no-op" "rv-asrun: 0 events recorded, $n duplicates" \
+    "$(tail -n 1 "$T/in.err" | cut -d, -f1-2)"
+check_eq "nothing was added" "$n" "$(q "SELECT count(*) FROM asrun_events")"
+check_eq "the session is closed by its session_end" "end of plans" \
+    "$(q "SELECT end_reason FROM asrun_sessions")"
+
+# The same stream with one event twice and one event lost, and a bad
+# frame, into a fresh database.
+rv-frame dump -x "$T/a.ev" >"$T/a.jsonl"
+awk 'NR == 5 { print } NR == 10 { next } { print }' "$T/a.jsonl" |
+    awk 'NR == 12 { print "{\"type\":\"E\",\"hex\":\"7b6e6f74\"}"; next } { print }' |
+    rv-frame pack >"$T/bad.ev"
+RV_DB=$T/two.db rv-asrun ingest -v <"$T/bad.ev" 2>"$T/in.err"
+check_eq "a bad frame is skipped, not fatal" "0" "$?"
+check_grep "and reported, with its place" "stdin: frame 12: not a JSON object" "$T/in.err"
+check_eq "a duplicate in the stream is recorded once" \
+    "rv-asrun: $((n - 2)) events recorded, 1 duplicates, 1 refused, 2 sequence gaps" \
+    "$(tail -n 1 "$T/in.err" | cut -d, -f1-4)"
+check_eq "the lost and the refused events are anomalies, not hidden" \
+    "sequence_gap|events 10 to 10 not received
+sequence_gap|events 12 to 12 not received" \
+    "$(sqlite3 "$T/two.db" "SELECT kind, detail FROM asrun_anomalies")"
+
+# A killed rv-air: its stream stops after 20 events; the next session
+# closes it at its last event.
+head -n 20 "$T/a.jsonl" | rv-frame pack >"$T/killed.ev"
+RV_DB=$T/three.db rv-asrun ingest --from "$T/killed.ev"
+RV_DB=$T/three.db rv-asrun ingest -v --from "$T/b.ev" 2>"$T/in.err"
+check_grep "the next session closes the killed one" "1 sessions closed as terminated" "$T/in.err"
+check_eq "terminated at the time of its last event" "terminated 1" \
+    "$(sqlite3 "$T/three.db" "SELECT s.end_reason, s.ended_ms = (SELECT max(at_ms) FROM
+        asrun_events e WHERE e.session_id = s.session_id) FROM asrun_sessions s
+        WHERE s.session_id LIKE '%1767614430000'" | tr '|' ' ')"
+check_eq "with an anomaly that says so" "terminated" \
+    "$(sqlite3 "$T/three.db" "SELECT kind FROM asrun_anomalies")"
+
+# A named pipe: two writers one after the other (rv-air restarted), read
+# by one rv-asrun, which stops on SIGTERM.
+mkfifo "$T/ev.fifo"
+RV_DB=$T/four.db rv-asrun ingest -v --from "$T/ev.fifo" 2>"$T/fifo.err" &
+reader=$!
+cat "$T/killed.ev" >"$T/ev.fifo"
+cat "$T/b.ev" >"$T/ev.fifo"
+k=0
+until [ "$(sqlite3 "$T/four.db" "SELECT count(*) FROM asrun_events" 2>/dev/null)" = \
+    "$((20 + $(rv-frame dump "$T/b.ev" | grep -c '"type":"E"')))" ] || [ $k -ge 100 ]; do
+	k=$((k + 1)); sleep 0.1
+done
+kill -TERM "$reader"
+wait "$reader"
+check_eq "the pipe is read again after its writer goes; SIGTERM ends it cleanly" "0" "$?"
+check_eq "both sessions, every event" "2 $k" \
+    "$(sqlite3 "$T/four.db" "SELECT count(*) FROM asrun_sessions") $k"
+
+# The text log of the known render, line by line.
+rv-asrun log test-ar --day 2026-01-05 --now 2026-01-06T00:00:00Z >"$T/log.txt"
+check_eq "the header" "RETROVUE AS-RUN LOG
+Channel:    test-ar (97 AR Test)
+Day:        2026-01-05, 2026-01-05T06:00:00+00:00 to 2026-01-06T06:00:00+00:00
+Time zone:  UTC
+Generated:  2026-01-06T00:00:00Z
+
+TIME          DURATION      STATUS       TYPE        EVENT                               TITLE                     NOTES" \
+    "$(head -n 7 "$T/log.txt")"
+check_eq "the session, the joined block and its first segments" \
+"12:00:30.000  -             start        session     PS-test-ar-1767614430000
+12:00:30.000  -             start        block       test-ar-20260105T1200Z
+12:00:30.000  00:00:01.668  aired        pad         test-ar-20260105T1200Z/3                                      50 frames
+12:00:31.668  00:00:12.512  aired        content     test-ar-20260105T1200Z/4            Show                      375 frames" \
+    "$(sed -n '8,11p' "$T/log.txt")"
+check_eq "the fence of the joined block (900 frames from the join)" \
+    "12:01:00.030  00:00:30.030  fence        block       test-ar-20260105T1200Z                                        900 frames" \
+    "$(grep -m 1 ' fence ' "$T/log.txt")"
+check_eq "the session's end" \
+    "12:02:30.019  -             end          session     PS-test-ar-1767614430000                                      end of plans" \
+    "$(tail -n 1 "$T/log.txt")"
+# One line per event, a segment's start and end making one.
+check_eq "a line per event (segments as one)" "$((n - $(grep -c 'segment_end' "$T/a.jsonl")))" \
+    "$(($(wc -l <"$T/log.txt") - 7))"
+rv-asrun log test-ar --day 2026-01-05 --json --now 2026-01-06T00:00:00Z >"$T/log.jsonl"
+check_eq "--json: the same lines as JSON" "$(($(wc -l <"$T/log.txt") - 7))" \
+    "$(jq -c . "$T/log.jsonl" | wc -l)"
+check_eq "--json carries times with their offset and durations" \
+    '"2026-01-05T12:00:31.668+00:00" 12512 375' \
+    "$(jq -r 'select(.type == "content") | "\"\(.time)\" \(.duration_ms) \(.frames)"' "$T/log.jsonl" | head -n 1)"
+check_status "an unknown channel" 1 rv-asrun log nope --day 2026-01-05
+check_grep "is named" "no channel nope" "$T/.err"
+check_status "reconcile is not there yet, and says so" 1 rv-asrun reconcile test-ar
+check_grep "in words" "not implemented yet" "$T/.err"
+done_testing
