@@ -25,8 +25,8 @@ static const char usage[] =
     "usage: rv-asrun [-C FILE] ingest [--from PATH]\n"
     "       rv-asrun [-C FILE] log CHANNEL [--day YYYY-MM-DD] [--json]\n"
     "                [--now T]\n"
-    "       rv-asrun [-C FILE] reconcile CHANNEL ...   (not implemented "
-    "yet)\n";
+    "       rv-asrun [-C FILE] reconcile CHANNEL [--from T] [--to T] [--json]\n"
+    "                [--tolerance-frames N] [--now T]\n";
 
 /* Read E frames from fd until its end; every event committed before the
  * next frame is read.  -1 only when the database fails. */
@@ -169,6 +169,74 @@ cmd_log(sqlite3 *db, const struct rv_config *cfg, int argc, char **argv)
 	return RV_EXIT_OK;
 }
 
+static int
+cmd_reconcile(sqlite3 *db, int argc, char **argv)
+{
+	enum { O_FROM = 256, O_TO, O_JSON, O_TOL, O_NOW };
+	static const struct option longopts[] = {
+		{ "from", required_argument, NULL, O_FROM },
+		{ "to", required_argument, NULL, O_TO },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "tolerance-frames", required_argument, NULL, O_TOL },
+		{ "now", required_argument, NULL, O_NOW },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct rv_asrun_reconcile q = { .tolerance_frames = 1 };
+	const char *from = NULL, *to = NULL, *now_arg = NULL;
+	struct rv_err err;
+	int64_t now, bad;
+	char *end;
+	int ch;
+
+	optind = 0;	/* glibc: start getopt afresh */
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_FROM:
+			from = optarg;
+			break;
+		case O_TO:
+			to = optarg;
+			break;
+		case O_JSON:
+			q.json = 1;
+			break;
+		case O_TOL:
+			q.tolerance_frames = (int)strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' ||
+			    q.tolerance_frames < 0 || q.tolerance_frames > 1000)
+				return rv_cli_usage_error(usage, "reconcile: "
+				    "--tolerance-frames takes 0 to 1000 (%s)",
+				    optarg);
+			break;
+		case O_NOW:
+			now_arg = optarg;
+			break;
+		default:
+			return rv_cli_usage_error(usage, "reconcile: unknown "
+			    "option");
+		}
+	}
+	if (argc - optind != 1)
+		return rv_cli_usage_error(usage, "reconcile: name one channel");
+	q.channel = argv[optind];
+	if (rv_now_resolve(now_arg, &now, &err) < 0)
+		return rv_cli_usage_error(usage, "%s", err.msg);
+	/* By default the last 24 hours: the morning check. */
+	q.to_ms = now;
+	q.from_ms = now - RV_MS_PER_DAY;
+	if ((to != NULL && rv_time_parse(to, &q.to_ms, &err) < 0) ||
+	    (from != NULL && rv_time_parse(from, &q.from_ms, &err) < 0))
+		return rv_cli_usage_error(usage, "reconcile: %s", err.msg);
+	if (q.from_ms >= q.to_ms)
+		return rv_cli_usage_error(usage, "reconcile: --from must be "
+		    "before --to");
+	if (rv_asrun_reconcile(db, &q, stdout, &bad, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		return RV_EXIT_FAIL;
+	}
+	return bad > 0 ? RV_EXIT_FAIL : RV_EXIT_OK;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -219,12 +287,7 @@ main(int argc, char *argv[])
 				return rv_cli_usage_error(usage, "ingest: "
 				    "unexpected %s", argv[optind]);
 		}
-	} else if (strcmp(cmd, "reconcile") == 0) {
-		rv_warnx("reconcile: not implemented yet: the as-run log is "
-		    "recorded (ingest) and can be read (log), but comparing it "
-		    "with the plan is still to come; see rv-asrun(1) BUGS");
-		return RV_EXIT_FAIL;
-	} else if (strcmp(cmd, "log") != 0)
+	} else if (strcmp(cmd, "log") != 0 && strcmp(cmd, "reconcile") != 0)
 		return rv_cli_usage_error(usage, "unknown command %s", cmd);
 	if (rv_cli_config(config, &cfg) < 0)
 		return RV_EXIT_FAIL;
@@ -234,8 +297,10 @@ main(int argc, char *argv[])
 	}
 	if (strcmp(cmd, "ingest") == 0)
 		rc = cmd_ingest(db, from);
-	else
+	else if (strcmp(cmd, "log") == 0)
 		rc = cmd_log(db, &cfg, argc - optind, argv + optind);
+	else
+		rc = cmd_reconcile(db, argc - optind, argv + optind);
 	rv_db_close(db);
 	return rc;
 }

@@ -490,3 +490,445 @@ rv_asrun_log(sqlite3 *db, const struct rv_asrun_log *q, FILE *out,
 		return rv_db_errf(err, db, "reading the as-run log");
 	return ferror(out) ? rv_errf(err, "writing the log failed") : 0;
 }
+
+/* Reconciliation. */
+
+struct sess {
+	char		*id;
+	int64_t		 start, end;	/* on the air */
+	struct rv_rate	 rate;
+	int		 killed;	/* closed as terminated */
+};
+
+struct aired {
+	char		*session, *block, *status, *type, *reason;
+	int64_t		 idx, start, end, frames, content;
+	int		 planned;	/* matched a planned segment */
+};
+
+struct planned {
+	char		*block, *type, *title;
+	int64_t		 idx, start, end;
+};
+
+struct verdict {
+	const char	*what;
+	int64_t		 at, diff_ms, diff_frames;
+	char		 event[320], type[32], title[128], note[512];
+};
+
+struct rec {
+	struct sess	*s;
+	struct aired	*a;
+	struct planned	*p;
+	struct verdict	*v;
+	size_t		 ns, na, np, nv, cap_v;
+};
+
+static char *
+dupcol(sqlite3_stmt *st, int i)
+{
+	const char *t = col(st, i);
+
+	return t != NULL ? strdup(t) : NULL;
+}
+
+static void
+rec_free(struct rec *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ns; i++)
+		free(r->s[i].id);
+	for (i = 0; i < r->na; i++) {
+		free(r->a[i].session);
+		free(r->a[i].block);
+		free(r->a[i].status);
+		free(r->a[i].type);
+		free(r->a[i].reason);
+	}
+	for (i = 0; i < r->np; i++) {
+		free(r->p[i].block);
+		free(r->p[i].type);
+		free(r->p[i].title);
+	}
+	free(r->s);
+	free(r->a);
+	free(r->p);
+	free(r->v);
+}
+
+/* Grow *arr (of *n elements, size each) by one zeroed element. */
+static void *
+grow(void *arrp, size_t *n, size_t size)
+{
+	void **arr = arrp;
+	char *p = realloc(*arr, (*n + 1) * size);
+
+	if (p == NULL)
+		return NULL;
+	*arr = p;
+	memset(p + *n * size, 0, size);
+	return p + (*n)++ * size;
+}
+
+static int
+rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
+    struct rv_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (rv_db_prepare(db, "SELECT session_id, started_ms, coalesce("
+	    "ended_ms, (SELECT max(at_ms) FROM asrun_events e WHERE "
+	    "e.session_id = s.session_id), started_ms), fps_num, fps_den, "
+	    "end_reason = 'terminated' "
+	    "FROM asrun_sessions s WHERE channel_id = ?1 AND started_ms < ?3 "
+	    "AND coalesce(ended_ms, (SELECT max(at_ms) FROM asrun_events e "
+	    "WHERE e.session_id = s.session_id), started_ms) > ?2 ORDER BY "
+	    "started_ms", &st, err) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, q->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, q->from_ms);
+	sqlite3_bind_int64(st, 3, q->to_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct sess *s = grow(&r->s, &r->ns, sizeof(*s));
+
+		if (s == NULL)
+			break;
+		s->id = dupcol(st, 0);
+		s->start = sqlite3_column_int64(st, 1);
+		s->end = sqlite3_column_int64(st, 2);
+		s->rate.num = sqlite3_column_int64(st, 3);
+		s->rate.den = sqlite3_column_int64(st, 4);
+		if (s->rate.num <= 0 || s->rate.den <= 0)
+			s->rate = (struct rv_rate){ 30000, 1001 };
+		s->killed = sqlite3_column_int(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rv_db_errf(err, db, "reading the sessions");
+	/* Every segment that started on the air, with its end if it came
+	 * (else it ends with its session). */
+	if (rv_db_prepare(db, "SELECT b.session_id, b.block_id, "
+	    "b.segment_idx, e.status, json_extract(b.payload, '$.type'), "
+	    "e.reason, b.at_ms, coalesce(e.at_ms, coalesce(s.ended_ms, (SELECT "
+	    "max(at_ms) FROM asrun_events x WHERE x.session_id = "
+	    "b.session_id))), e.frames, json_extract(e.payload, "
+	    "'$.content_frames') FROM asrun_events b JOIN asrun_sessions s "
+	    "USING (session_id) LEFT JOIN asrun_events e ON e.session_id = "
+	    "b.session_id AND e.kind = 'segment_end' AND e.block_id = "
+	    "b.block_id AND e.segment_idx = b.segment_idx WHERE b.channel_id = "
+	    "?1 AND b.kind = 'segment_start' AND b.at_ms < ?3 AND coalesce("
+	    "e.at_ms, b.at_ms) >= ?2 ORDER BY b.at_ms, b.session_id", &st,
+	    err) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, q->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, q->from_ms);
+	sqlite3_bind_int64(st, 3, q->to_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct aired *a = grow(&r->a, &r->na, sizeof(*a));
+
+		if (a == NULL)
+			break;
+		a->session = dupcol(st, 0);
+		a->block = dupcol(st, 1);
+		a->idx = sqlite3_column_int64(st, 2);
+		a->status = sqlite3_column_type(st, 3) == SQLITE_NULL ?
+		    strdup("incomplete") : dupcol(st, 3);
+		a->type = dupcol(st, 4);
+		a->reason = dupcol(st, 5);
+		a->start = sqlite3_column_int64(st, 6);
+		a->end = sqlite3_column_int64(st, 7);
+		a->frames = sqlite3_column_int64(st, 8);
+		a->content = sqlite3_column_int64(st, 9);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rv_db_errf(err, db, "reading what aired");
+	if (rv_db_prepare(db, "SELECT ps.block_id, ps.idx, ps.type, "
+	    "ps.title, ps.start_ms, ps.start_ms + ps.dur_ms FROM "
+	    "playout_segments ps JOIN playout_blocks pb USING (block_id) "
+	    "WHERE pb.channel_id = ?1 AND ps.start_ms < ?3 AND ps.start_ms + "
+	    "ps.dur_ms > ?2 ORDER BY ps.start_ms", &st, err) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, q->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, q->from_ms);
+	sqlite3_bind_int64(st, 3, q->to_ms);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct planned *p = grow(&r->p, &r->np, sizeof(*p));
+
+		if (p == NULL)
+			break;
+		p->block = dupcol(st, 0);
+		p->idx = sqlite3_column_int64(st, 1);
+		p->type = dupcol(st, 2);
+		p->title = dupcol(st, 3);
+		p->start = sqlite3_column_int64(st, 4);
+		p->end = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return rv_db_errf(err, db, "reading the plan");
+	return 0;
+}
+
+static struct verdict *
+verdict(struct rec *r, const char *what, int64_t at)
+{
+	struct verdict *v = grow(&r->v, &r->nv, sizeof(*v));
+
+	if (v != NULL) {
+		v->what = what;
+		v->at = at;
+	}
+	return v;
+}
+
+static const struct sess *
+session_of(const struct rec *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->ns; i++)
+		if (strcmp(r->s[i].id, id) == 0)
+			return &r->s[i];
+	return NULL;
+}
+
+/* Milliseconds of [a, b) on the air; with down, also the time from a
+ * killed session's end to the next session's start, when the channel
+ * should have been on the air and was not. */
+static int64_t
+on_air(const struct rec *r, int64_t a, int64_t b, int down)
+{
+	int64_t n = 0, x, y, e;
+	size_t i;
+
+	for (i = 0; i < r->ns; i++) {
+		e = r->s[i].end;
+		if (down && r->s[i].killed && i + 1 < r->ns)
+			e = r->s[i + 1].start;
+		x = r->s[i].start > a ? r->s[i].start : a;
+		y = e < b ? e : b;
+		if (y > x)
+			n += y - x;
+	}
+	return n;
+}
+
+static void
+judge(struct rec *r, const struct rv_asrun_reconcile *q)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->np; i++) {
+		const struct planned *p = &r->p[i];
+		struct aired *a = NULL;
+		const struct sess *s;
+		struct verdict *v;
+		int64_t ps, pe, tol, d;
+
+		for (k = 0; k < r->na; k++)
+			if (strcmp(r->a[k].block, p->block) == 0 &&
+			    r->a[k].idx == p->idx)
+				a = &r->a[k];	/* the latest session's */
+		if (a == NULL) {
+			int64_t air = on_air(r, p->start, p->end, 1);
+
+			/* Planned while nothing ran: no viewer. */
+			v = verdict(r, air < p->end - p->start ? "off_air" :
+			    "missing", p->start);
+			if (v == NULL)
+				return;
+			snprintf(v->event, sizeof(v->event), "%s/%lld",
+			    p->block, (long long)p->idx);
+			snprintf(v->type, sizeof(v->type), "%s", p->type);
+			snprintf(v->title, sizeof(v->title), "%s",
+			    p->title ? p->title : "");
+			v->diff_ms = -(p->end - p->start);
+			continue;
+		}
+		a->planned = 1;
+		s = session_of(r, a->session);
+		/* A join starts inside the segment; a session that ended
+		 * inside it (killed, or the end of the render) ends it. */
+		ps = s != NULL && s->start > p->start ? s->start : p->start;
+		pe = s != NULL && s->end < p->end && strcmp(a->status,
+		    "incomplete") != 0 ? s->end : p->end;
+		tol = rv_frame_ms(q->tolerance_frames, s ? s->rate :
+		    (struct rv_rate){ 30000, 1001 }) + 1;
+		v = verdict(r, "ok", a->start);
+		if (v == NULL)
+			return;
+		v->diff_ms = a->start - ps;
+		snprintf(v->event, sizeof(v->event), "%s/%lld", p->block,
+		    (long long)p->idx);
+		snprintf(v->type, sizeof(v->type), "%s", p->type);
+		snprintf(v->title, sizeof(v->title), "%s", p->title ?
+		    p->title : "");
+		if (strcmp(a->status, "substituted") == 0 ||
+		    strcmp(a->status, "error") == 0) {
+			v->what = "substituted";
+			v->diff_ms = a->end - a->start;
+			snprintf(v->note, sizeof(v->note), "%s", a->reason ?
+			    a->reason : a->status);
+		} else if ((d = a->start - ps) > tol || d < -tol) {
+			v->what = d > 0 ? "late" : "early";
+			v->diff_ms = d;
+		} else if ((d = a->end - pe) > tol || d < -tol) {
+			v->what = d > 0 ? "long" : "short";
+			v->diff_ms = d;
+			if (strcmp(a->status, "incomplete") == 0)
+				snprintf(v->note, sizeof(v->note), "the "
+				    "session ended inside it");
+		} else if (strcmp(a->status, "short") == 0) {
+			v->what = "short";
+			v->diff_ms = rv_frame_ms(a->content, s ? s->rate :
+			    (struct rv_rate){ 30000, 1001 }) - (a->end -
+			    a->start);
+			snprintf(v->note, sizeof(v->note), "the source ran "
+			    "out: held, then padded");
+		}
+		if (s != NULL)
+			v->diff_frames = v->diff_ms < 0 ?
+			    -rv_fence_frame(-v->diff_ms, s->rate) :
+			    rv_fence_frame(v->diff_ms, s->rate);
+	}
+	for (k = 0; k < r->na; k++) {
+		const struct aired *a = &r->a[k];
+		struct verdict *v;
+
+		if (a->planned)
+			continue;
+		if ((v = verdict(r, "extra", a->start)) == NULL)
+			return;
+		snprintf(v->event, sizeof(v->event), "%s/%lld", a->block,
+		    (long long)a->idx);
+		snprintf(v->type, sizeof(v->type), "%s", a->type ? a->type :
+		    "");
+		v->diff_ms = a->end - a->start;
+		snprintf(v->note, sizeof(v->note), "not in the plan");
+	}
+	/* Down: a killed session until the next one started. */
+	for (k = 0; k + 1 < r->ns; k++) {
+		struct verdict *v;
+
+		if (!r->s[k].killed || r->s[k + 1].start <= r->s[k].end)
+			continue;
+		if ((v = verdict(r, "gap", r->s[k].end)) == NULL)
+			return;
+		snprintf(v->event, sizeof(v->event), "%s", r->s[k].id);
+		v->diff_ms = r->s[k + 1].start - r->s[k].end;
+		snprintf(v->note, sizeof(v->note), "rv-air was killed; "
+		    "nothing aired until the next session");
+	}
+	/* On the air with nothing aired: holes between one segment's end
+	 * and the next one's start within a session. */
+	for (k = 0; k + 1 < r->na; k++) {
+		const struct aired *a = &r->a[k], *b = &r->a[k + 1];
+		struct verdict *v;
+
+		if (strcmp(a->session, b->session) != 0 ||
+		    b->start - a->end <= 1)
+			continue;
+		if ((v = verdict(r, "gap", a->end)) == NULL)
+			return;
+		snprintf(v->event, sizeof(v->event), "%s", a->session);
+		v->diff_ms = b->start - a->end;
+		snprintf(v->note, sizeof(v->note), "nothing aired");
+	}
+}
+
+static int
+by_time(const void *x, const void *y)
+{
+	const struct verdict *a = x, *b = y;
+
+	return a->at < b->at ? -1 : a->at > b->at;
+}
+
+int
+rv_asrun_reconcile(sqlite3 *db, const struct rv_asrun_reconcile *q,
+    FILE *out, int64_t *bad, struct rv_err *err)
+{
+	static const char *const names[] = { "ok", "late", "early", "short",
+	    "long", "missing", "extra", "substituted", "gap", "off_air" };
+	int64_t counts[10] = { 0 }, subst = 0, air;
+	struct rec r = { 0 };
+	char t[64];
+	size_t i, k;
+
+	*bad = 0;
+	if (rec_load(db, q, &r, err) < 0) {
+		rec_free(&r);
+		return -1;
+	}
+	judge(&r, q);
+	qsort(r.v, r.nv, sizeof(*r.v), by_time);
+	if (!q->json)
+		fprintf(out, "%-24s  %-11s  %9s  %6s  %-34s  %-10s  %-20s  %s\n",
+		    "TIME (UTC)", "VERDICT", "DIFF_MS", "FRAMES", "EVENT",
+		    "TYPE", "TITLE", "NOTE");
+	for (i = 0; i < r.nv; i++) {
+		const struct verdict *v = &r.v[i];
+
+		for (k = 0; k < 10 && strcmp(names[k], v->what) != 0; k++)
+			;
+		if (k < 10)
+			counts[k]++;
+		if (strcmp(v->what, "ok") != 0 && strcmp(v->what,
+		    "off_air") != 0)
+			(*bad)++;
+		if (strcmp(v->what, "substituted") == 0)
+			subst += v->diff_ms;
+		rv_time_format(v->at, t, sizeof(t));
+		if (q->json) {
+			json_t *j = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s, "
+			    "s:s, s:s, s:s}", "time", t, "verdict", v->what,
+			    "utc_ms", (json_int_t)v->at, "diff_ms",
+			    (json_int_t)v->diff_ms, "diff_frames",
+			    (json_int_t)v->diff_frames, "event", v->event,
+			    "type", v->type, "title", v->title, "note",
+			    v->note);
+			char *text = json_dumps(j, JSON_COMPACT |
+			    JSON_SORT_KEYS);
+
+			fprintf(out, "%s\n", text ? text : "{}");
+			free(text);
+			json_decref(j);
+		} else
+			fprintf(out, "%-24s  %-11s  %9lld  %6lld  %-34.34s  "
+			    "%-10.10s  %-20.20s  %s\n", t, v->what,
+			    (long long)v->diff_ms, (long long)v->diff_frames,
+			    v->event, v->type, v->title, v->note);
+	}
+	air = on_air(&r, q->from_ms, q->to_ms, 0);
+	if (q->json) {
+		json_t *j = json_object(), *c = json_object();
+		char *text;
+
+		for (k = 0; k < 10; k++)
+			json_object_set_new(c, names[k],
+			    json_integer(counts[k]));
+		json_object_set_new(j, "summary", c);
+		json_object_set_new(j, "on_air_ms", json_integer(air));
+		json_object_set_new(j, "substituted_ms", json_integer(subst));
+		json_object_set_new(j, "out_of_tolerance",
+		    json_integer(*bad));
+		text = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+		fprintf(out, "%s\n", text ? text : "{}");
+		free(text);
+		json_decref(j);
+	} else {
+		fprintf(out, "\nSUMMARY");
+		for (k = 0; k < 10; k++)
+			fprintf(out, " %s=%lld", names[k], (long long)counts[k]);
+		fprintf(out, "\non air %lld.%03lld s, substituted %lld.%03lld "
+		    "s, %lld out of tolerance\n", (long long)(air / 1000),
+		    (long long)(air % 1000), (long long)(subst / 1000),
+		    (long long)(subst % 1000), (long long)*bad);
+	}
+	rec_free(&r);
+	return ferror(out) ? rv_errf(err, "writing the report failed") : 0;
+}

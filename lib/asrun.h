@@ -55,4 +55,26 @@ struct rv_asrun_log {
 int	rv_asrun_log(sqlite3 *db, const struct rv_asrun_log *q, FILE *out,
 	    struct rv_err *err);
 
+
+
+/*
+ * Reconcile what aired on a channel in [from_ms, to_ms) with the plan the
+ * blocks were fed from, segment by segment (rv-asrun(1)): ok, late,
+ * early, short, long (start or end off by more than tolerance_frames),
+ * missing (planned, not aired while the channel was on the air),
+ * substituted (pad instead, the file could not play), extra (aired, not
+ * planned), gap (on the air, nothing aired), off_air (planned while no
+ * session ran: no viewer, not a fault).  One line per verdict, then a
+ * summary; *bad gets the number of verdicts other than ok and off_air.
+ */
+struct rv_asrun_reconcile {
+	const char	*channel;
+	int64_t		 from_ms, to_ms;
+	int		 tolerance_frames;	/* 1 */
+	int		 json;
+};
+
+int	rv_asrun_reconcile(sqlite3 *db, const struct rv_asrun_reconcile *q,
+	    FILE *out, int64_t *bad, struct rv_err *err);
+
 #endif

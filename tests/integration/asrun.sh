@@ -12,6 +12,8 @@ mkdir "$T/ch"
 show_channel "$T/ch" test-ar 97 "AR Test"
 RV_CHANNELS=$T/ch rv-horizon --now 2026-01-05T12:00:00Z extend >/dev/null ||
     not_ok "extend"
+# The plan alone, for the reconciliations below.
+cp "$RV_DB" "$T/plan.db"
 # render FROM UNTIL EVIDENCE
 render() {
 	rv-blockfeed --clock fast --now "$1" --until "$2" test-ar 2>/dev/null |
@@ -54,7 +56,10 @@ sequence_gap|events 12 to 12 not received" \
 
 # A killed rv-air: its stream stops after 20 events; the next session
 # closes it at its last event.
-head -n 20 "$T/a.jsonl" | rv-frame pack >"$T/killed.ev"
+# (cut just after a segment_start: rv-air died inside that segment)
+awk '{ print } NR >= 18 && /"segment_start"/ { exit }' "$T/a.jsonl" |
+    rv-frame pack >"$T/killed.ev"
+nk=$(rv-frame dump "$T/killed.ev" | grep -c '"type":"E"')
 RV_DB=$T/three.db rv-asrun ingest --from "$T/killed.ev"
 RV_DB=$T/three.db rv-asrun ingest -v --from "$T/b.ev" 2>"$T/in.err"
 check_grep "the next session closes the killed one" "1 sessions closed as terminated" "$T/in.err"
@@ -74,7 +79,7 @@ cat "$T/killed.ev" >"$T/ev.fifo"
 cat "$T/b.ev" >"$T/ev.fifo"
 k=0
 until [ "$(sqlite3 "$T/four.db" "SELECT count(*) FROM asrun_events" 2>/dev/null)" = \
-    "$((20 + $(rv-frame dump "$T/b.ev" | grep -c '"type":"E"')))" ] || [ $k -ge 100 ]; do
+    "$((nk + $(rv-frame dump "$T/b.ev" | grep -c '"type":"E"')))" ] || [ $k -ge 100 ]; do
 	k=$((k + 1)); sleep 0.1
 done
 kill -TERM "$reader"
@@ -116,6 +121,60 @@ check_eq "--json carries times with their offset and durations" \
     "$(jq -r 'select(.type == "content") | "\"\(.time)\" \(.duration_ms) \(.frames)"' "$T/log.jsonl" | head -n 1)"
 check_status "an unknown channel" 1 rv-asrun log nope --day 2026-01-05
 check_grep "is named" "no channel nope" "$T/.err"
-check_status "reconcile is not there yet, and says so" 1 rv-asrun reconcile test-ar
-check_grep "in words" "not implemented yet" "$T/.err"
+
+# Reconcile.  A clean render: every planned segment it covers is ok, the
+# rest of the window off the air (no session: not a fault).
+W="--from 2026-01-05T12:00:00Z --to 2026-01-05T12:03:00Z"
+# shellcheck disable=SC2086
+rv-asrun reconcile test-ar $W >"$T/rec.txt"
+check_eq "a clean render reconciles to ok (exit 0)" "0" "$?"
+check_eq "its summary" "SUMMARY ok=15 late=0 early=0 short=0 long=0 missing=0 extra=0 substituted=0 gap=0 off_air=6
+on air 120.019 s, substituted 0.000 s, 0 out of tolerance" "$(tail -n 2 "$T/rec.txt")"
+check_eq "every segment starts within one frame (33 ms) of its plan" "0" \
+    "$(awk '$2 == "ok" && ($3 > 33 || $3 < -33)' "$T/rec.txt" | wc -l | tr -d ' ')"
+# shellcheck disable=SC2086
+rv-asrun reconcile test-ar $W --json | tail -n 1 >"$T/sum.json"
+check_eq "--json summary" '{"ok":15,"off_air":6,"out_of_tolerance":0}' \
+    "$(jq -c '{ok: .summary.ok, off_air: .summary.off_air, out_of_tolerance}' "$T/sum.json")"
+
+# A killed rv-air: its segment on the air ends short, what was planned
+# until the restart is off the air, the new session is ok.
+cp "$T/plan.db" "$T/k.db"
+RV_DB=$T/k.db rv-asrun ingest --from "$T/killed.ev"
+RV_DB=$T/k.db rv-asrun ingest --from "$T/b.ev"
+RV_DB=$T/k.db rv-asrun reconcile test-ar --from 2026-01-05T12:00:30Z \
+    --to 2026-01-05T12:06:00Z >"$T/rec.txt"
+check_eq "a killed session is out of tolerance (exit 1)" "1" "$?"
+check_eq "the segment on the air at the kill is short" "short" \
+    "$(awk 'NR > 1 && $2 != "ok" && $2 != "off_air" { print $2 }' "$T/rec.txt" | head -n 1)"
+check_grep "and says why" "the session ended inside it" "$T/rec.txt"
+check_eq "the time until the restart is a gap, its segments missing, then ok again" \
+    "gap missing ok" \
+    "$(awk '$1 ~ /^2026-01-05T12:0[1-5]/ && $2 != "short" { print $2 }' "$T/rec.txt" |
+    sed -n '/gap\|missing/,$p' | uniq | paste -sd' ' -)"
+
+# Lost evidence of one segment: the plan has it, nothing says it aired:
+# missing, and a gap on the air.
+cp "$T/plan.db" "$T/g.db"
+jq -c 'select(.json.segment_index != 4 or (.json.block_id | tostring | endswith("1201Z") | not))' \
+    "$T/a.jsonl" | rv-frame pack >"$T/gap.ev"
+RV_DB=$T/g.db rv-asrun ingest --from "$T/gap.ev" 2>/dev/null
+RV_DB=$T/g.db rv-asrun reconcile test-ar $W --json >"$T/rec.jsonl"
+check_eq "its segment is missing and the time a gap" "missing test-ar-20260105T1201Z/4 gap" \
+    "$(jq -r 'select(.verdict == "missing" or .verdict == "gap") |
+        if .verdict == "missing" then "\(.verdict) \(.event)" else .verdict end' "$T/rec.jsonl" | paste -sd' ' -)"
+
+# A file gone before it aired: substituted, with the reason.
+cp "$T/plan.db" "$T/s.db"
+mv "$T/lib/Show/Season 01/Show - S01E01 - Part 1.mp4" "$T/gone.mp4"
+render 2026-01-05T12:00:30Z 2026-01-05T12:01:30Z "$T/s.ev"
+mv "$T/gone.mp4" "$T/lib/Show/Season 01/Show - S01E01 - Part 1.mp4"
+RV_DB=$T/s.db rv-asrun ingest --from "$T/s.ev"
+RV_DB=$T/s.db rv-asrun reconcile test-ar --from 2026-01-05T12:00:30Z \
+    --to 2026-01-05T12:01:30Z --json >"$T/rec.jsonl"
+check_eq "a missing file is substituted" "true" \
+    "$(jq -s '[.[] | select(.verdict == "substituted")] | length > 0' "$T/rec.jsonl")"
+check_eq "and only its segments are" "[]" \
+    "$(jq -s -c '[.[] | select(.verdict != null and .verdict != "ok" and .verdict != "off_air" and .verdict != "substituted")]' "$T/rec.jsonl")"
+check_status "reconcile needs a channel" 2 rv-asrun reconcile
 done_testing
