@@ -34,7 +34,7 @@ check() {
 	if "$@"; then ok "$_what"; else not_ok "$_what"; fi
 }
 
-# check_eq WHAT EXPECTED ACTUAL
+# check_eq WHAT EXPECTED ACTUAL (status 1 when they differ, for `|| more`)
 check_eq() {
 	if [ "$2" = "$3" ]; then
 		ok "$1"
@@ -42,6 +42,7 @@ check_eq() {
 		not_ok "$1"
 		echo "#   expected: $2"
 		echo "#   actual:   $3"
+		return 1
 	fi
 }
 

@@ -81,7 +81,8 @@ check_eq "no channel runs before a viewer" "" "$(ls "$T/run" 2>/dev/null)"
 
 # Tune in: the first playlist request starts channel 91.
 pl=$(get /channel/91.m3u8)
-check_eq "the first playlist request answers 200" "200" "$(cat "$T/code")"
+check_eq "the first playlist request answers 200" "200" "$(cat "$T/code")" ||
+    sed 's/^/#   /' "$T/serve.err" "$T/run/test-91/channel.log" | tail -n 30
 seg=$(echo "$pl" | grep -v '^#' | head -n 1)
 check_eq "its segments resolve under /channel/91/" "91/" "${seg%%0*}"
 check_grep "the channel's log shows its start" "starting channel test-91" "$T/run/test-91/channel.log"
