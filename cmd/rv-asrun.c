@@ -36,28 +36,32 @@ ingest_fd(sqlite3 *db, int fd, const char *name, struct rv_asrun_stats *st)
 	struct rv_frame_reader *r = malloc(sizeof(*r));
 	struct rv_frame f = { 0 };
 	struct rv_err err;
-	int rc, failed = 0;
+	int rc = 0, failed = 0;
 
 	if (r == NULL) {
 		rv_warnx("out of memory");
 		return -1;
 	}
 	rv_frame_reader_init(r, fd, name);
-	while ((rc = rv_frame_read(r, &f, &err)) == 1) {
+	while (!rv_stop_signal && (rc = rv_frame_read(r, &f, &err)) == 1) {
 		if (f.type != 'E')
 			continue;	/* H, Z and types we do not know */
-		if (rv_asrun_ingest(db, (const char *)f.payload, f.len, st,
-		    &err) < 0) {
-			if (strncmp(err.msg, "recording", 9) == 0 ||
-			    strstr(err.msg, "database") != NULL) {
-				rv_warnx("%s: frame %lld: %s", name,
-				    (long long)r->frames, err.msg);
-				failed = 1;
-				break;
-			}
+		switch (rv_asrun_ingest(db, (const char *)f.payload, f.len, st,
+		    &err)) {
+		case RV_ASRUN_FAILED:
+			rv_warnx("%s: frame %lld: %s", name,
+			    (long long)r->frames, err.msg);
+			failed = 1;
+			break;
+		case RV_ASRUN_REFUSED:
 			rv_warnx("%s: frame %lld: %s (skipped)", name,
 			    (long long)r->frames, err.msg);
+			break;
+		default:
+			break;
 		}
+		if (failed)
+			break;
 	}
 	if (rc < 0 && !rv_stop_signal)
 		rv_warnx("%s", err.msg);

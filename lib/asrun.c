@@ -227,10 +227,11 @@ record(sqlite3 *db, const struct event *e, const char *json, size_t len,
 		    "without session_end; closed at its last event when "
 		    "session ' || ?2 || ' started' FROM asrun_sessions s WHERE "
 		    "s.channel_id = ?1 AND s.ended_ms IS NULL AND "
-		    "s.session_id <> ?2", &s, err) < 0)
+		    "s.session_id <> ?2 AND s.started_ms <= ?3", &s, err) < 0)
 			return -1;
 		sqlite3_bind_text(s, 1, e->channel, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, e->session, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, e->at);
 		if (step_done(db, s, "closing killed sessions", err) < 0)
 			return -1;
 		st->terminated += sqlite3_changes(db);
@@ -239,10 +240,11 @@ record(sqlite3 *db, const struct event *e, const char *json, size_t len,
 		    "asrun_events e WHERE e.session_id = "
 		    "asrun_sessions.session_id), started_ms)), end_reason = "
 		    "'terminated' WHERE channel_id = ?1 AND ended_ms IS NULL "
-		    "AND session_id <> ?2", &s, err) < 0)
+		    "AND session_id <> ?2 AND started_ms <= ?3", &s, err) < 0)
 			return -1;
 		sqlite3_bind_text(s, 1, e->channel, -1, SQLITE_STATIC);
 		sqlite3_bind_text(s, 2, e->session, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, e->at);
 		if (step_done(db, s, "closing killed sessions", err) < 0)
 			return -1;
 	}
@@ -258,20 +260,25 @@ rv_asrun_ingest(sqlite3 *db, const char *json, size_t len,
 	json_t *j;
 	int rc;
 
-	if ((j = json_loadb(json, len, 0, &je)) == NULL ||
-	    !json_is_object(j)) {
+	if ((j = json_loadb(json, len, 0, &je)) == NULL) {
+		st->refused++;
+		rv_errf(err, "not JSON (%s)", je.text);
+		return RV_ASRUN_REFUSED;
+	}
+	if (!json_is_object(j)) {
 		json_decref(j);
 		st->refused++;
-		return rv_errf(err, "not a JSON object (%s)", j ? "" : je.text);
+		rv_errf(err, "not a JSON object");
+		return RV_ASRUN_REFUSED;
 	}
 	if (parse(j, &e, err) < 0) {
 		json_decref(j);
 		st->refused++;
-		return -1;
+		return RV_ASRUN_REFUSED;
 	}
 	if (rv_db_begin(db, err) < 0) {
 		json_decref(j);
-		return -1;
+		return RV_ASRUN_FAILED;
 	}
 	rc = record(db, &e, json, len, st, err);
 	if (rc < 0 || rc == RV_ASRUN_DUPLICATE) {
@@ -279,11 +286,11 @@ rv_asrun_ingest(sqlite3 *db, const char *json, size_t len,
 		if (rc == RV_ASRUN_DUPLICATE)
 			st->duplicates++;
 		json_decref(j);
-		return rc;
+		return rc < 0 ? RV_ASRUN_FAILED : rc;
 	}
 	json_decref(j);
 	if (rv_db_commit(db, err) < 0)
-		return -1;
+		return RV_ASRUN_FAILED;
 	st->recorded++;
 	return RV_ASRUN_RECORDED;
 }
@@ -324,7 +331,7 @@ static const char log_sql[] =
 "SELECT coalesce(st.at_ms, e.at_ms), e.kind, e.block_id, e.segment_idx, "
 "  e.status, e.frames, e.reason, e.session_id, s.fps_num, s.fps_den, "
 "  json_extract(e.payload, '$.type'), ps.title, "
-"  json_extract(e.payload, '$.fence_frame') - e.frame, NULL "
+"  NULL, e.seq "
 "FROM asrun_events e JOIN asrun_sessions s USING (session_id) "
 "LEFT JOIN asrun_events st ON e.kind = 'segment_end' AND "
 "  st.session_id = e.session_id AND st.kind = 'segment_start' AND "
@@ -341,7 +348,7 @@ static const char log_sql[] =
 "  a.session_id, NULL, NULL, NULL, NULL, NULL, a.seq "
 "FROM asrun_anomalies a JOIN asrun_sessions s USING (session_id) "
 "WHERE s.channel_id = ?1 AND a.at_ms >= ?2 AND a.at_ms < ?3 "
-"ORDER BY 1, 8";
+"ORDER BY 1, 8, 14";
 
 static const char *
 col(sqlite3_stmt *st, int i)
@@ -391,7 +398,7 @@ rv_asrun_log(sqlite3 *db, const struct rv_asrun_log *q, FILE *out,
 		    "Day:        %s, %s to %s\n"
 		    "Time zone:  %s\n"
 		    "Generated:  %s\n\n"
-		    "%-12s  %-12s  %-11s  %-10s  %-34s  %-24s  %s\n",
+		    "%-12s  %-12s  %-12s  %-10s  %-34s  %-24s  %s\n",
 		    q->channel, (long long)number, name, q->day, from_s, to_s,
 		    zone, gen, "TIME", "DURATION", "STATUS", "TYPE", "EVENT",
 		    "TITLE", "NOTES");
@@ -476,7 +483,7 @@ rv_asrun_log(sqlite3 *db, const struct rv_asrun_log *q, FILE *out,
 			char line[2048];
 			size_t n;
 
-			snprintf(line, sizeof(line), "%-12s  %-12s  %-11s  "
+			snprintf(line, sizeof(line), "%-12s  %-12s  %-12s  "
 			    "%-10s  %-34.34s  %-24.24s  %s", hms, dur,
 			    status ? status : "", t, event, title ? title : "",
 			    notes);

@@ -27,6 +27,8 @@
 #include "log.h"
 
 enum rv_asrun_result {
+	RV_ASRUN_FAILED = -2,		/* the database failed */
+	RV_ASRUN_REFUSED = -1,		/* a bad event, nothing written */
 	RV_ASRUN_RECORDED = 0,
 	RV_ASRUN_DUPLICATE = 1,
 };
@@ -35,9 +37,8 @@ struct rv_asrun_stats {
 	int64_t		 recorded, duplicates, refused, gaps, terminated;
 };
 
-/* Append one E frame's JSON payload.  RV_ASRUN_RECORDED or
- * RV_ASRUN_DUPLICATE; -1 when the event is refused or the database
- * fails (err says which). */
+/* Append one E frame's JSON payload: an enum rv_asrun_result; err says
+ * why for REFUSED and FAILED. */
 int	rv_asrun_ingest(sqlite3 *db, const char *json, size_t len,
 	    struct rv_asrun_stats *st, struct rv_err *err);
 

@@ -45,7 +45,7 @@ awk 'NR == 5 { print } NR == 10 { next } { print }' "$T/a.jsonl" |
     rv-frame pack >"$T/bad.ev"
 RV_DB=$T/two.db rv-asrun ingest -v <"$T/bad.ev" 2>"$T/in.err"
 check_eq "a bad frame is skipped, not fatal" "0" "$?"
-check_grep "and reported, with its place" "stdin: frame 12: not a JSON object" "$T/in.err"
+check_grep "and reported, with its place" "stdin: frame 12: not JSON" "$T/in.err"
 check_eq "a duplicate in the stream is recorded once" \
     "rv-asrun: $((n - 2)) events recorded, 1 duplicates, 1 refused, 2 sequence gaps" \
     "$(tail -n 1 "$T/in.err" | cut -d, -f1-4)"
@@ -96,19 +96,19 @@ Day:        2026-01-05, 2026-01-05T06:00:00+00:00 to 2026-01-06T06:00:00+00:00
 Time zone:  UTC
 Generated:  2026-01-06T00:00:00Z
 
-TIME          DURATION      STATUS       TYPE        EVENT                               TITLE                     NOTES" \
+TIME          DURATION      STATUS        TYPE        EVENT                               TITLE                     NOTES" \
     "$(head -n 7 "$T/log.txt")"
 check_eq "the session, the joined block and its first segments" \
-"12:00:30.000  -             start        session     PS-test-ar-1767614430000
-12:00:30.000  -             start        block       test-ar-20260105T1200Z
-12:00:30.000  00:00:01.668  aired        pad         test-ar-20260105T1200Z/3                                      50 frames
-12:00:31.668  00:00:12.512  aired        content     test-ar-20260105T1200Z/4            Show                      375 frames" \
+"12:00:30.000  -             start         session     PS-test-ar-1767614430000
+12:00:30.000  -             start         block       test-ar-20260105T1200Z
+12:00:30.000  00:00:01.668  aired         pad         test-ar-20260105T1200Z/3                                      50 frames
+12:00:31.668  00:00:12.512  aired         content     test-ar-20260105T1200Z/4            Show                      375 frames" \
     "$(sed -n '8,11p' "$T/log.txt")"
 check_eq "the fence of the joined block (900 frames from the join)" \
-    "12:01:00.030  00:00:30.030  fence        block       test-ar-20260105T1200Z                                        900 frames" \
+    "12:01:00.030  00:00:30.030  fence         block       test-ar-20260105T1200Z                                        900 frames" \
     "$(grep -m 1 ' fence ' "$T/log.txt")"
 check_eq "the session's end" \
-    "12:02:30.019  -             end          session     PS-test-ar-1767614430000                                      end of plans" \
+    "12:02:30.019  -             end           session     PS-test-ar-1767614430000                                      end of plans" \
     "$(tail -n 1 "$T/log.txt")"
 # One line per event, a segment's start and end making one.
 check_eq "a line per event (segments as one)" "$((n - $(grep -c 'segment_end' "$T/a.jsonl")))" \
