@@ -123,12 +123,10 @@ uninstall:
 	for p in $(MAN_PAGES); do s=$${p##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${p##*/}; done
 	rm -f $(DESTDIR)$(SHAREDIR)/hls.min.js
 
-demo:
-	@echo "make demo: not implemented yet (issue 'rv-channel supervisor, systemd units, quick start')."
-	@echo "When it lands it will: install missing packages, build, generate a small demo"
-	@echo "library with ffmpeg, catalog it, install three demo channels, extend the horizon,"
-	@echo "start rv-serve and print the guide, M3U, XMLTV and HLS URLs."
-	@exit 1
+# The quick start: a demo library, three channels, rv-serve until Ctrl-C.
+demo: deps
+	$(MAKE) all
+	sh scripts/demo $(B)
 
 clean:
 	rm -rf $(B)
