@@ -293,7 +293,8 @@ put_programme(struct buf *b, sqlite3_stmt *st, int64_t now, const char *cls)
 	    t1 + 11);
 	put_escaped(b, title != NULL ? title : "");
 	put(b, "</b>");
-	if (ep != NULL && ep[0] != '\0') {
+	if (ep != NULL && ep[0] != '\0' && (title == NULL ||
+	    strcmp(ep, title) != 0)) {
 		put(b, " <i>");
 		put_escaped(b, ep);
 		put(b, "</i>");
