@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -999,6 +1000,20 @@ serve_stream(struct MHD_Connection *conn, const struct rv_route *rt)
 	return queue(conn, rt->kind, 200, r, "video/mp2t");
 }
 
+/* A per-channel counter: the int64_t at offset in struct chan.  Lock
+ * held. */
+static void
+counter(FILE *fp, const char *name, const char *help, size_t offset)
+{
+	size_t i;
+
+	fprintf(fp, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	for (i = 0; i < S.nch; i++)
+		fprintf(fp, "%s{channel=\"%s\"} %lld\n", name, S.ch[i]->id,
+		    (long long)*(const int64_t *)(const void *)
+		    ((const char *)S.ch[i] + offset));
+}
+
 static char *
 metrics_text(void)
 {
@@ -1036,23 +1051,12 @@ metrics_text(void)
 		fprintf(fp, "rv_channel_up{channel=\"%s\",state=\"%s\"} %d\n",
 		    S.ch[i]->id, states[S.ch[i]->state],
 		    S.ch[i]->state == RUNNING);
-	fprintf(fp, "# HELP rv_channel_starts_total Channel starts on "
-	    "demand.\n# TYPE rv_channel_starts_total counter\n");
-	for (i = 0; i < S.nch; i++)
-		fprintf(fp, "rv_channel_starts_total{channel=\"%s\"} %lld\n",
-		    S.ch[i]->id, (long long)S.ch[i]->starts);
-	fprintf(fp, "# HELP rv_channel_stops_total Channels stopped after "
-	    "their last viewer or a failure.\n# TYPE rv_channel_stops_total "
-	    "counter\n");
-	for (i = 0; i < S.nch; i++)
-		fprintf(fp, "rv_channel_stops_total{channel=\"%s\"} %lld\n",
-		    S.ch[i]->id, (long long)S.ch[i]->stops);
-	fprintf(fp, "# HELP rv_channel_failures_total Channel starts that "
-	    "failed and stages that died.\n# TYPE rv_channel_failures_total "
-	    "counter\n");
-	for (i = 0; i < S.nch; i++)
-		fprintf(fp, "rv_channel_failures_total{channel=\"%s\"} %lld\n",
-		    S.ch[i]->id, (long long)S.ch[i]->failures);
+	counter(fp, "rv_channel_starts_total", "Channel starts on demand.",
+	    offsetof(struct chan, starts));
+	counter(fp, "rv_channel_stops_total", "Channels stopped after their "
+	    "last viewer or a failure.", offsetof(struct chan, stops));
+	counter(fp, "rv_channel_failures_total", "Channel starts that failed "
+	    "and stages that died.", offsetof(struct chan, failures));
 	fprintf(fp, "# HELP rv_tune_in_seconds Time from a channel's start "
 	    "to its first segment.\n# TYPE rv_tune_in_seconds histogram\n");
 	for (i = 0; i < TUNE_BUCKETS; i++) {

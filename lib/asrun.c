@@ -579,6 +579,20 @@ grow(void *arrp, size_t *n, size_t size)
 	return p + (*n)++ * size;
 }
 
+/* Prepare sql with ?1 the channel, ?2 and ?3 the window. */
+static int
+prepare_window(sqlite3 *db, const char *sql,
+    const struct rv_asrun_reconcile *q, sqlite3_stmt **st,
+    struct rv_err *err)
+{
+	if (rv_db_prepare(db, sql, st, err) < 0)
+		return -1;
+	sqlite3_bind_text(*st, 1, q->channel, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(*st, 2, q->from_ms);
+	sqlite3_bind_int64(*st, 3, q->to_ms);
+	return 0;
+}
+
 static int
 rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
     struct rv_err *err)
@@ -586,18 +600,15 @@ rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (rv_db_prepare(db, "SELECT session_id, started_ms, coalesce("
+	if (prepare_window(db, "SELECT session_id, started_ms, coalesce("
 	    "ended_ms, (SELECT max(at_ms) FROM asrun_events e WHERE "
 	    "e.session_id = s.session_id), started_ms), fps_num, fps_den, "
 	    "end_reason = 'terminated' "
 	    "FROM asrun_sessions s WHERE channel_id = ?1 AND started_ms < ?3 "
 	    "AND coalesce(ended_ms, (SELECT max(at_ms) FROM asrun_events e "
 	    "WHERE e.session_id = s.session_id), started_ms) > ?2 ORDER BY "
-	    "started_ms", &st, err) < 0)
+	    "started_ms", q, &st, err) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, q->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, q->from_ms);
-	sqlite3_bind_int64(st, 3, q->to_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct sess *s = grow(&r->s, &r->ns, sizeof(*s));
 
@@ -617,7 +628,7 @@ rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
 		return rv_db_errf(err, db, "reading the sessions");
 	/* Every segment that started on the air, with its end if it came
 	 * (else it ends with its session). */
-	if (rv_db_prepare(db, "SELECT b.session_id, b.block_id, "
+	if (prepare_window(db, "SELECT b.session_id, b.block_id, "
 	    "b.segment_idx, e.status, json_extract(b.payload, '$.type'), "
 	    "e.reason, b.at_ms, coalesce(e.at_ms, coalesce(s.ended_ms, (SELECT "
 	    "max(at_ms) FROM asrun_events x WHERE x.session_id = "
@@ -627,12 +638,9 @@ rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
 	    "b.session_id AND e.kind = 'segment_end' AND e.block_id = "
 	    "b.block_id AND e.segment_idx = b.segment_idx WHERE b.channel_id = "
 	    "?1 AND b.kind = 'segment_start' AND b.at_ms < ?3 AND coalesce("
-	    "e.at_ms, b.at_ms) >= ?2 ORDER BY b.at_ms, b.session_id", &st,
-	    err) < 0)
+	    "e.at_ms, b.at_ms) >= ?2 ORDER BY b.at_ms, b.session_id", q,
+	    &st, err) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, q->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, q->from_ms);
-	sqlite3_bind_int64(st, 3, q->to_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct aired *a = grow(&r->a, &r->na, sizeof(*a));
 
@@ -653,15 +661,12 @@ rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return rv_db_errf(err, db, "reading what aired");
-	if (rv_db_prepare(db, "SELECT ps.block_id, ps.idx, ps.type, "
+	if (prepare_window(db, "SELECT ps.block_id, ps.idx, ps.type, "
 	    "ps.title, ps.start_ms, ps.start_ms + ps.dur_ms FROM "
 	    "playout_segments ps JOIN playout_blocks pb USING (block_id) "
 	    "WHERE pb.channel_id = ?1 AND ps.start_ms < ?3 AND ps.start_ms + "
-	    "ps.dur_ms > ?2 ORDER BY ps.start_ms", &st, err) < 0)
+	    "ps.dur_ms > ?2 ORDER BY ps.start_ms", q, &st, err) < 0)
 		return -1;
-	sqlite3_bind_text(st, 1, q->channel, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, q->from_ms);
-	sqlite3_bind_int64(st, 3, q->to_ms);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct planned *p = grow(&r->p, &r->np, sizeof(*p));
 
@@ -863,10 +868,20 @@ rv_asrun_reconcile(sqlite3 *db, const struct rv_asrun_reconcile *q,
 	    "long", "missing", "extra", "substituted", "gap", "off_air" };
 	int64_t counts[10] = { 0 }, subst = 0, air;
 	struct rec r = { 0 };
+	sqlite3_stmt *st;
+	int known;
 	char t[64];
 	size_t i, k;
 
 	*bad = 0;
+	if (rv_db_prepare(db, "SELECT 1 FROM channels WHERE id = ?1", &st,
+	    err) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, q->channel, -1, SQLITE_STATIC);
+	known = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!known)
+		return rv_errf(err, "no channel %s in the database", q->channel);
 	if (rec_load(db, q, &r, err) < 0) {
 		rec_free(&r);
 		return -1;

@@ -177,4 +177,6 @@ check_eq "a missing file is substituted" "true" \
 check_eq "and only its segments are" "[]" \
     "$(jq -s -c '[.[] | select(.verdict != null and .verdict != "ok" and .verdict != "off_air" and .verdict != "substituted")]' "$T/rec.jsonl")"
 check_status "reconcile needs a channel" 2 rv-asrun reconcile
+check_status "reconcile of an unknown channel fails" 1 rv-asrun reconcile nope
+check_grep "and names it" "no channel nope" "$T/.err"
 done_testing
