@@ -33,6 +33,7 @@ static const char usage[] =
     "  frames to the evidence FIFO or file.\n";
 
 #define QUEUE_MAX	4096	/* evidence events held for a slow reader */
+#define EVIDENCE_LAST_MS 2000	/* at the end, how long to wait for one */
 
 /* Plans read by the input thread, for the tick loop. */
 struct inbox {
@@ -147,7 +148,7 @@ evidence_writer(void *arg)
 	struct rv_err err;
 	json_t *e;
 	char *text;
-	int fd = -1;
+	int fd = -1, waited = 0;
 
 	for (;;) {
 		pthread_mutex_lock(&o->mu);
@@ -160,9 +161,19 @@ evidence_writer(void *arg)
 		e = json_incref(json_array_get(o->queue, 0));
 		pthread_mutex_unlock(&o->mu);
 		if (fd < 0 && (fd = evidence_open(o->path)) < 0) {
-			/* No reader yet: keep the events and try again. */
 			json_decref(e);
+			/* At the end, a reader gets a last chance; then what
+			 * is left is dropped, and counted. */
+			if (o->done && waited >= EVIDENCE_LAST_MS) {
+				pthread_mutex_lock(&o->mu);
+				o->dropped += (long)json_array_size(o->queue);
+				json_array_clear(o->queue);
+				pthread_mutex_unlock(&o->mu);
+				break;
+			}
+			/* No reader yet: keep the events and try again. */
 			usleep(200000);
+			waited += o->done ? 200 : 0;
 			continue;
 		}
 		if ((text = rv_json_canonical(e)) == NULL) {
@@ -348,6 +359,7 @@ play(struct opts *op, struct rv_config *cfg)
 	ac.enc.gop_seconds = cfg->playout.gop_seconds;
 	ac.enc.service_name = ac.channel;
 	ac.hold_ms = 500;
+	ac.stop = &rv_stop_signal;
 	/* --lead: the clock starts ahead of the session, so that its first
 	 * lead_ms of output come at once, a buffer for a first viewer's
 	 * player; the ticks after them are paced as ever. */

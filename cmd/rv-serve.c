@@ -40,6 +40,7 @@
 
 static const char usage[] =
     "usage: rv-serve [-C FILE] [--listen HOST:PORT] [--player FILE]\n"
+    "                [--print-config]\n"
     "  serves the channels over HTTP; see rv-serve(1).\n";
 
 #define CLIENTS_MAX	64	/* HLS clients remembered per channel */
@@ -1264,15 +1265,17 @@ find_paths(const char *player)
 int
 main(int argc, char *argv[])
 {
-	enum { O_LISTEN = 256, O_PLAYER };
+	enum { O_LISTEN = 256, O_PLAYER, O_PRINT };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "player", required_argument, NULL, O_PLAYER },
+		{ "print-config", no_argument, NULL, O_PRINT },
 		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *listen = NULL, *player = NULL;
+	int print = 0;
 	struct addrinfo hints = { 0 }, *ai = NULL;
 	struct MHD_Daemon *d;
 	struct rv_config over;
@@ -1297,6 +1300,9 @@ main(int argc, char *argv[])
 			break;
 		case O_PLAYER:
 			player = optarg;
+			break;
+		case O_PRINT:
+			print = 1;
 			break;
 		default:
 			if ((ch = rv_cli_option(ch, usage)) >= 0)
@@ -1328,6 +1334,11 @@ main(int argc, char *argv[])
 		memcpy(over.source, S.cfg.source, sizeof(over.source));
 		S.cfg = over;
 	}
+	/* The effective configuration, for scripts (rv-channel reads its
+	 * run_dir here) and for an operator's question. */
+	if (print)
+		return rv_config_dump(&S.cfg, stdout) < 0 ? RV_EXIT_FAIL :
+		    RV_EXIT_OK;
 	rv_config_base_url(&S.cfg, S.base_url, sizeof(S.base_url));
 	rv_config_device_id(&S.cfg, S.device_id);
 	find_paths(player);

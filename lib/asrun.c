@@ -606,7 +606,7 @@ rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
 	    "end_reason = 'terminated' "
 	    "FROM asrun_sessions s WHERE channel_id = ?1 AND started_ms < ?3 "
 	    "AND coalesce(ended_ms, (SELECT max(at_ms) FROM asrun_events e "
-	    "WHERE e.session_id = s.session_id), started_ms) > ?2 ORDER BY "
+	    "WHERE e.session_id = s.session_id), started_ms) >= ?2 ORDER BY "
 	    "started_ms", q, &st, err) < 0)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -32,6 +32,12 @@ instant(const struct rv_air *a, int64_t tick)
 	return a->epoch + rv_frame_ms(tick, a->cfg.enc.rate);
 }
 
+static int
+stopping(const struct rv_air *a)
+{
+	return a->cfg.stop != NULL && *a->cfg.stop != 0;
+}
+
 static json_t *
 event(struct rv_air *a, const char *kind, int64_t tick)
 {
@@ -216,7 +222,7 @@ rv_air_pad(struct rv_air *a, int64_t until, struct rv_err *err)
 
 	if (start_session(a) < 0)
 		return rv_errf(err, "writing a marker failed");
-	while (a->tick < until)
+	while (a->tick < until && !stopping(a))
 		if (tick(a, NULL, 0, &content, err) < 0)
 			return -1;
 	return 0;
@@ -340,14 +346,17 @@ segment(struct rv_air *a, const json_t *plan, const json_t *seg,
 	a->sink.evidence(a->sink.arg, e);
 	if (marker(a, "segment_start", a->tick, block, s->index) < 0)
 		return rv_errf(err, "writing a marker failed");
-	for (k = 0; a->tick < s->end_tick; k++, frames++) {
+	for (k = 0; a->tick < s->end_tick && !stopping(a); k++, frames++) {
 		if (tick(a, src, k, &content, err) < 0) {
 			rv_src_close(src);
 			return -1;
 		}
 		content_frames += content;
 	}
-	if (uri != NULL && src == NULL)
+	if (stopping(a) && a->tick < s->end_tick) {
+		status = "truncated";
+		snprintf(reason, sizeof(reason), "stopped");
+	} else if (uri != NULL && src == NULL)
 		status = "substituted";
 	else if (src != NULL && rv_src_error(src) != NULL) {
 		status = "error";
@@ -416,7 +425,7 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 		return rv_errf(err, "writing a marker failed");
 	}
 	memset(pf, 0, sizeof(pf));
-	for (i = 0; i < b.n && rc == 0; i++) {
+	for (i = 0; i < b.n && rc == 0 && !stopping(a); i++) {
 		struct rv_seam *s = &b.seams[i];
 
 		/* A seam already passed (a late plan) starts now. */
@@ -442,7 +451,7 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 	prefetch_drop(&pf[1]);
 	if (rc == 0 && a->tick < b.fence_tick)
 		rc = rv_air_pad(a, b.fence_tick, err);
-	if (rc == 0) {
+	if (rc == 0 && !stopping(a)) {
 		e = event(a, "block_fence", a->tick);
 		json_object_set_new(e, "block_id", json_string(block));
 		json_object_set_new(e, "frames", json_integer(a->tick - start));

@@ -11,6 +11,7 @@
 #ifndef RV_AIR_SESSION_H
 #define RV_AIR_SESSION_H
 
+#include <signal.h>
 #include <stdint.h>
 
 #include <jansson.h>
@@ -34,6 +35,9 @@ struct rv_air_config {
 	enum rv_aspect	 aspect;
 	struct rv_clock	*clock;		/* wall: pace ticks; fast: none */
 	int64_t		 hold_ms;	/* hold the last frame this long */
+	/* When *stop becomes non-zero (a signal), the playing block ends
+	 * at the next tick: its segment ends "truncated", no fence. */
+	const volatile sig_atomic_t *stop;
 };
 
 struct rv_air_counts {
