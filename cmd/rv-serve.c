@@ -46,10 +46,11 @@ static const char usage[] =
 #define CLIENTS_MAX	64	/* HLS clients remembered per channel */
 #define CLIENT_IDLE_MS	10000	/* an HLS client this quiet has left */
 #define STREAM_WAIT_MS	15000	/* a TS viewer waits this for a segment */
-#define STOP_GRACE_MS	5000	/* SIGTERM, then SIGKILL */
+#define STOP_GRACE_MS	7000	/* SIGTERM, then SIGKILL (rv-channel's
+				 * own grace is 5 s) */
 #define STAGES		3
 #define CONNECTIONS_MAX	2000	/* a thread each */
-#define LEAD_MS		6000	/* rendered at once on a start */
+#define LEAD_MS		6000	/* rendered ahead (rv-channel --lead) */
 #define READY_SEGMENTS	3	/* listed before a start is on air */
 #define PBUF		(2 * PATH_MAX)	/* a run-folder path and more */
 #define CODES		6
@@ -174,18 +175,6 @@ child(int in, int out, int log, char *const argv[])
 }
 
 static void
-close_fds(int *fds, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (fds[i] >= 0) {
-			close(fds[i]);
-			fds[i] = -1;
-		}
-}
-
-static void
 remove_partial(const char *dir)
 {
 	char p[PBUF + 300];
@@ -205,18 +194,19 @@ remove_partial(const char *dir)
 	closedir(d);
 }
 
-/* Start rv-blockfeed | rv-air | rv-hlsseg --fresh for c, in one process
- * group, with their stderr in the channel's log.  No shell: the channel
- * id goes to argv as it is.  Lock held. */
+/* Start `rv-channel run CHANNEL --fresh --lead LEAD_MS` for c, in a
+ * process group of its own, its standard error in the channel's log.
+ * rv-channel runs the stages, records the as-run and restarts a stage
+ * that dies; rv-serve sees it end only when it gives up.  No shell: the
+ * channel id goes to argv as it is.  Lock held. */
 static int
 chan_spawn(struct chan *c)
 {
-	char dir[PBUF], hls[PBUF], logp[PBUF], playlist[PBUF];
-	char feed[PBUF], air[PBUF], seg[PBUF], join[32], lead[16];
+	char dir[PBUF], hls[PBUF], logp[PBUF], playlist[PBUF], prog[PBUF];
+	char lead[16], *argv[10];
 	const char *conf = S.cfg.source[0] != '\0' ? S.cfg.source : NULL;
-	int fds[5] = { -1, -1, -1, -1, -1 };	/* p1[2], p2[2], log */
-	pid_t pgid = 0, pid;
-	int i;
+	int log, n;
+	pid_t pid;
 
 	chan_dir(c, dir, sizeof(dir), NULL);
 	chan_dir(c, hls, sizeof(hls), "hls");
@@ -228,14 +218,6 @@ chan_spawn(struct chan *c)
 		    strerror(errno));
 		return -1;
 	}
-	if ((fds[4] = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0644)) < 0 || pipe2(fds, O_CLOEXEC) < 0 ||
-	    pipe2(fds + 2, O_CLOEXEC) < 0) {
-		snprintf(c->why, sizeof(c->why), "%s: %s", logp,
-		    strerror(errno));
-		close_fds(fds, 5);
-		return -1;
-	}
 	/* The last session's playlist and half-written segment must not
 	 * pass for the new one's before rv-hlsseg --fresh has removed
 	 * them. */
@@ -243,61 +225,43 @@ chan_spawn(struct chan *c)
 	if (unlink(playlist) < 0 && errno != ENOENT) {
 		snprintf(c->why, sizeof(c->why), "%s: %s", playlist,
 		    strerror(errno));
-		close_fds(fds, 5);
 		return -1;
 	}
-	dprintf(fds[4], "rv-serve: starting channel %s\n", c->id);
-	/* The join is LEAD_MS back and rv-air renders those at once: the
-	 * first viewer's player gets a few seconds of buffer, so that it
-	 * does not stall while the next segment is made, and the channel
-	 * stays LEAD_MS behind the schedule, as live TV does. */
-	snprintf(join, sizeof(join), "%lld", (long long)(rv_wall_now() -
-	    LEAD_MS));
+	if ((log = open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0644)) < 0) {
+		snprintf(c->why, sizeof(c->why), "%s: %s", logp,
+		    strerror(errno));
+		return -1;
+	}
+	program(prog, sizeof(prog), "rv-channel");
 	snprintf(lead, sizeof(lead), "%d", LEAD_MS);
-	program(feed, sizeof(feed), "rv-blockfeed");
-	program(air, sizeof(air), "rv-air");
-	program(seg, sizeof(seg), "rv-hlsseg");
-	{
-		char *const a0[] = { feed, "--now", join, conf ? "-C" : c->id,
-		    conf ? (char *)conf : NULL, conf ? c->id : NULL, NULL };
-		char *const a1[] = { air, "--clock", "wall", "--lead", lead,
-		    conf ? "-C" : NULL, (char *)conf, NULL };
-		char *const a2[] = { seg, "--dir", hls, "--fresh", conf ?
-		    "-C" : NULL, (char *)conf, NULL };
-		char *const *argv[STAGES] = { a0, a1, a2 };
-		int ins[STAGES] = { -1, fds[0], fds[2] };
-		int outs[STAGES] = { fds[1], fds[3], -1 };
-
-		for (i = 0; i < STAGES; i++) {
-			if ((pid = fork()) < 0) {
-				snprintf(c->why, sizeof(c->why), "fork: %s",
-				    strerror(errno));
-				break;
-			}
-			if (pid == 0) {
-				setpgid(0, pgid);
-				/* The last stage's stdout is nobody's. */
-				if (i == STAGES - 1) {
-					int null = open("/dev/null",
-					    O_WRONLY);
-
-					if (null >= 0)
-						outs[i] = null;
-				}
-				child(ins[i], outs[i], fds[4], argv[i]);
-			}
-			if (pgid == 0)
-				pgid = pid;
-			setpgid(pid, pgid);
-			c->pids[i] = pid;
-		}
+	n = 0;
+	argv[n++] = prog;
+	if (conf != NULL) {
+		argv[n++] = "-C";
+		argv[n++] = (char *)conf;
 	}
-	close_fds(fds, 5);
-	if (i < STAGES) {
-		if (pgid > 0)
-			kill(-pgid, SIGKILL);
+	argv[n++] = "run";
+	argv[n++] = c->id;
+	argv[n++] = "--fresh";
+	argv[n++] = "--lead";
+	argv[n++] = lead;
+	argv[n] = NULL;
+	if ((pid = fork()) < 0) {
+		snprintf(c->why, sizeof(c->why), "fork: %s", strerror(errno));
+		close(log);
 		return -1;
 	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		setpgid(0, 0);
+		child(null, null, log, argv);
+	}
+	setpgid(pid, pid);
+	close(log);
+	memset(c->pids, 0, sizeof(c->pids));
+	c->pids[0] = pid;
 	return 0;
 }
 
@@ -352,8 +316,9 @@ chan_settle(struct chan *c, int64_t now)
 			c->pids[i] = 0;
 			continue;
 		}
+		/* The group: the supervisor and the stages it started. */
 		if (now - c->stop_ms >= STOP_GRACE_MS)
-			kill(c->pids[i], SIGKILL);
+			kill(-c->pids[i], SIGKILL);
 		left++;
 	}
 	if (left == 0) {

@@ -85,7 +85,7 @@ check_eq "the first playlist request answers 200" "200" "$(cat "$T/code")" ||
     sed 's/^/#   /' "$T/serve.err" "$T/run/test-91/channel.log" | tail -n 30
 seg=$(echo "$pl" | grep -v '^#' | head -n 1)
 check_eq "its segments resolve under /channel/91/" "91/" "${seg%%0*}"
-check_grep "the channel's log shows its start" "starting channel test-91" "$T/run/test-91/channel.log"
+check_grep "the channel's log shows its start" "rv-channel: test-91 starting" "$T/run/test-91/channel.log"
 get "/channel/$seg" >"$T/seg.ts"
 check_eq "a segment is served" "200" "$(cat "$T/code")"
 check_eq "it is H.264 and AAC in MPEG-TS" "mpegts aac h264" \
