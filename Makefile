@@ -3,7 +3,7 @@
 #   make            build librv.a and every program into $(B)/
 #   make check      install missing Debian packages, build, run every test
 #   make fuzz       build the libFuzzer targets with clang and run each
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= [SYSTEMD=1]
 #   make player     fetch hls.js (npm) for the guide page's player
 #   make demo       the quick start
 
@@ -12,6 +12,8 @@ PREFIX   ?= /usr/local
 BINDIR    = $(PREFIX)/bin
 MANDIR    = $(PREFIX)/share/man
 SHAREDIR  = $(PREFIX)/share/retrovue
+UNITDIR  ?= /etc/systemd/system
+UNITS     = $(sort $(wildcard contrib/systemd/*))
 DESTDIR  ?=
 B        ?= build
 
@@ -117,11 +119,19 @@ install: all
 	done
 	if [ -f $(PLAYER) ]; then install -d $(DESTDIR)$(SHAREDIR); \
 	    install -m 644 $(PLAYER) $(DESTDIR)$(SHAREDIR)/; fi
+	# SYSTEMD=1: the units, pointing at BINDIR, and the retrovue user.
+	if [ -n "$(SYSTEMD)" ]; then install -d $(DESTDIR)$(UNITDIR); \
+	    for u in $(UNITS); do sed 's#/usr/local/bin/#$(BINDIR)/#' $$u \
+	        >$(DESTDIR)$(UNITDIR)/$${u##*/}; done; \
+	    if [ -z "$(DESTDIR)" ] && ! id retrovue >/dev/null 2>&1; then \
+	        useradd --system --home-dir /var/lib/retrovue \
+	            --shell /usr/sbin/nologin retrovue; fi; fi
 
 uninstall:
 	for p in $(PROGS) $(SCRIPT_BINS); do rm -f $(DESTDIR)$(BINDIR)/$${p##*/}; done
 	for p in $(MAN_PAGES); do s=$${p##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${p##*/}; done
 	rm -f $(DESTDIR)$(SHAREDIR)/hls.min.js
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$${u##*/}; done
 
 # The quick start: a demo library, three channels, rv-serve until Ctrl-C.
 demo: deps
