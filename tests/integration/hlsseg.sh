@@ -152,6 +152,26 @@ check_eq "numbers still rise" "$(printf '%08d.ts' "$total")" \
     "$(cd "$H" && ls -- *.ts | sort | head -n 1 | awk -v t="$total" '
     { n = $0 + 0; print (n >= t ? sprintf("%08d.ts", t) : $0) }')"
 
+# Five minutes across block changes, with rv-air restarted in the
+# middle: one rv-hlsseg reads a session of 3 minutes, then (the Z of the
+# first removed, as when rv-air is killed) a new one of 2; the playlist
+# keeps RFC 8216 with a discontinuity exactly where the session changes.
+render 2026-01-05T13:00:00Z 2026-01-05T13:03:00Z "$T/s1.bin"
+render 2026-01-05T13:03:00Z 2026-01-05T13:05:00Z "$T/s2.bin"
+{ rv-frame dump -x "$T/s1.bin" | grep -v '"type":"Z"'; rv-frame dump -x "$T/s2.bin"; } |
+    rv-frame pack >"$T/both.bin"
+Hsave=$H
+H=$T/h5
+rv-hlsseg --dir "$H" --window 100 --target 4 <"$T/both.bin" 2>"$T/seg.err"
+check_eq "five minutes with a restart inside: ends cleanly" "0 " "$? $(cat "$T/seg.err")"
+check_eq "the playlist keeps RFC 8216" "" "$(conform)"
+check_eq "one discontinuity, where the session changes" "1 #EXT-X-PROGRAM-DATE-TIME:2026-01-05T13:03:00Z" \
+    "$(grep -c '^#EXT-X-DISCONTINUITY$' "$H/index.m3u8") $(grep -A 1 '^#EXT-X-DISCONTINUITY$' "$H/index.m3u8" | tail -n 1)"
+# 180 s and 120 s at 30000/1001: 5395 + 3597 frames of 3003 ticks.
+check_eq "every frame of both sessions in the durations" "$(((5395 + 3597) * 3003))" \
+    "$(jq '[.window[].d90] | add' "$H/hls.json")"
+H=$Hsave
+
 # --fresh (a channel started anew): only the new session is listed, the
 # numbers still rise.
 next=$(jq .next "$H/hls.json")
