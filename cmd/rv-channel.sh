@@ -13,7 +13,7 @@ PROG=rv-channel
 USAGE="usage: rv-channel [-C FILE] run CHANNEL [--fresh] [--lead MS]
        rv-channel [-C FILE] start CHANNEL
        rv-channel [-C FILE] stop CHANNEL
-       rv-channel [-C FILE] status [CHANNEL] [--json]
+       rv-channel [-C FILE] status [CHANNEL...] [--json]
        rv-channel [-C FILE] render CHANNEL --from T --to T -o FILE.ts"
 BACKOFF="1 2 4 8 16"	# seconds before each restart; then give up
 GRACE=5			# seconds from SIGTERM to SIGKILL
@@ -49,7 +49,9 @@ run_dir=$(rv-serve ${conf:+-C "$conf"} --print-config 2>/dev/null |
 
 valid_channel() {
 	case $1 in
-	''|*[!a-z0-9_.:-]*) warn "$1: not a channel id (a-z 0-9 _ . : -)"; exit 2 ;;
+	''|.|..|*[!a-z0-9_.:-]*)
+		warn "$1: not a channel id (a-z 0-9 _ . : -)"
+		exit 2 ;;
 	esac
 }
 
@@ -182,7 +184,14 @@ cmd_run() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--fresh) fresh=--fresh; shift ;;
-		--lead) [ $# -ge 2 ] || usage "--lead needs ms"; lead=$2; shift 2 ;;
+		--lead)
+			[ $# -ge 2 ] || usage "--lead needs ms"
+			case $2 in
+			''|*[!0-9]*) usage "--lead takes milliseconds, 0 to 10000 ($2)" ;;
+			esac
+			[ "$2" -le 10000 ] || usage "--lead takes 0 to 10000 ms ($2)"
+			lead=$2
+			shift 2 ;;
 		*) usage "run: unexpected $1" ;;
 		esac
 	done
@@ -203,7 +212,6 @@ cmd_run() {
 	set -- $BACKOFF
 	while :; do
 		started=$(date +%s)
-		rm -f "$dir/hls/index.m3u8.new"
 		[ -z "$fresh" ] || rm -f "$dir/hls/index.m3u8"
 		start_stages "$fresh"
 		fresh=""
@@ -236,7 +244,9 @@ cmd_run() {
 			exit 1
 		fi
 		printf '%s: %s: restarting in %s s\n' "$PROG" "$ch" "$1" >&9
-		sleep "$1"
+		# In the background, so that a signal is handled at once.
+		sleep "$1" &
+		wait $!
 		shift
 	done
 }
@@ -252,7 +262,7 @@ cmd_start() {
 	fi
 	mkdir -p "$dir" || exit 1
 	# shellcheck disable=SC2046
-	nohup "$here/rv-channel" $(cflag) run "$ch" >/dev/null 2>>"$dir/channel.log" &
+	nohup "$0" $(cflag) run "$ch" >/dev/null 2>>"$dir/channel.log" &
 	i=0
 	while [ $i -lt 50 ] && ! alive "$dir/run.pid"; do sleep 0.1; i=$((i + 1)); done
 	alive "$dir/run.pid" || { warn "$ch did not start (see $dir/channel.log)"; exit 1; }
@@ -276,8 +286,13 @@ cmd_stop() {
 		i=$((i + 1))
 	done
 	if kill -0 "$pid" 2>/dev/null; then
-		warn "$ch: the supervisor did not stop; killing it"
+		warn "$ch: the supervisor did not stop; killing it and its stages"
 		kill -KILL "$pid"
+		for s in $stages; do
+			alive "$dir/$s.pid" && kill -KILL "$(cat "$dir/$s.pid")"
+			rm -f "$dir/$s.pid"
+		done
+		rm -f "$dir/run.pid" "$dir/evidence.fifo" "$dir/log.fifo"
 		exit 1
 	fi
 	printf '%s stopped\n' "$ch"
@@ -350,21 +365,22 @@ cmd_render() {
 	dir=$run_dir/$ch
 	mkdir -p "$dir" || exit 1
 	work=$(mktemp -d "$dir/render.XXXXXX") || exit 1
-	trap 'rm -rf "$work"' EXIT
 	trap 'exit 1' TERM INT HUP
+	trap 'rm -rf "$work" "$out.tmp"' EXIT
+	# Every stage's failure counts, not only the last one's.
 	# shellcheck disable=SC2046
-	rv-blockfeed $(cflag) --clock fast --now "$from" --until "$to" "$ch" |
-	    rv-air $(cflag) --clock fast --evidence "$work/evidence" |
-	    rv-frame ts >"$out.tmp"
-	rc=$?
-	# The as-run of the render, from its evidence file.
-	# shellcheck disable=SC2046
-	rv-asrun $(cflag) ingest --from "$work/evidence" || rc=1
-	if [ $rc -ne 0 ] || [ ! -s "$out.tmp" ]; then
-		rm -f "$out.tmp"
+	{ rv-blockfeed $(cflag) --clock fast --now "$from" --until "$to" "$ch" ||
+	    : >"$work/failed"; } |
+	    { rv-air $(cflag) --clock fast --evidence "$work/evidence" ||
+	    : >"$work/failed"; } |
+	    rv-frame ts >"$out.tmp" || : >"$work/failed"
+	if [ -e "$work/failed" ] || [ ! -s "$out.tmp" ]; then
 		warn "$ch: the render failed"
 		exit 1
 	fi
+	# The as-run of the render, from its evidence file.
+	# shellcheck disable=SC2046
+	rv-asrun $(cflag) ingest --from "$work/evidence" || exit 1
 	mv "$out.tmp" "$out"
 }
 

@@ -96,13 +96,17 @@ on_stop(int sig)
 void
 rv_cli_signals(void)
 {
-	struct sigaction sa;
+	struct sigaction sa, old;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	/* A program started in the background (a supervisor's stage) was
+	 * given SIGINT ignored: Ctrl-C at the terminal is for the
+	 * supervisor, which stops the stages in their order. */
+	if (sigaction(SIGINT, NULL, &old) < 0 || old.sa_handler != SIG_IGN)
+		sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }

@@ -51,8 +51,9 @@ void	rv_cli_print_diags(struct rv_diags *d);
 int	rv_cli_config(const char *path, struct rv_config *cfg);
 
 /* SIGTERM/SIGINT set rv_stop_signal (no SA_RESTART, so blocking calls
- * return EINTR); SIGPIPE is ignored so that a closed reader is an EPIPE
- * error, not a silent death. */
+ * return EINTR); SIGINT stays ignored when it was ignored at start (a
+ * background stage of a supervisor); SIGPIPE is ignored so that a closed
+ * reader is an EPIPE error, not a silent death. */
 void	rv_cli_signals(void);
 
 #endif
