@@ -75,7 +75,14 @@ check_eq "and the killed one as terminated" "terminated" \
     "$(sqlite3 "$RV_DB" "SELECT end_reason FROM asrun_sessions ORDER BY started_ms LIMIT 1")"
 rv-asrun reconcile test-ch --from "$(sqlite3 "$RV_DB" "SELECT min(started_ms) FROM asrun_sessions")" \
     --to "$(sqlite3 "$RV_DB" "SELECT max(ended_ms) FROM asrun_sessions")" >"$T/rec.txt"
-check_grep "reconcile shows the gap the kill left" ' gap .*rv-air was killed' "$T/rec.txt"
+check_eq "reconcile reports the kill as out of tolerance" "1" "$?"
+# The restart joins where the published stream ended: what the killed
+# rv-air had rendered beyond it (the lead) airs again, 'extra'; when it
+# had rendered less, the time until the restart is a 'gap'.
+check_grep "as the time lost or the part aired twice" \
+    ' gap .*rv-air was killed\| extra .*not in the plan' "$T/rec.txt"
+check_eq "and the as-run says the session was killed" "terminated" \
+    "$(sqlite3 "$RV_DB" "SELECT kind FROM asrun_anomalies WHERE kind = 'terminated' LIMIT 1")"
 
 # start, status, stop.
 check_status "start" 0 rv-channel start test-ch
