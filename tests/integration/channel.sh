@@ -56,7 +56,15 @@ check_eq "after rv-air is killed the channel is back within 3 s ($((t1 - t0)) ms
 check_grep "the playlist marks the discontinuity" '^#EXT-X-DISCONTINUITY$' "$D/hls/index.m3u8"
 check_grep "the log says what happened, with the time" \
     '^20[0-9-]*T[0-9:]*Z rv-channel: test-ch: rv-air exited; restarting the channel$' "$D/channel.log"
-until_true 50 has_segments "$((before + 2))" >/dev/null
+# Then it stays on the air: 30 s of it, every segment numbered in turn.
+t0=$(now_ms)
+next_at_least() { [ "$(jq .next "$D/hls/hls.json" 2>/dev/null || echo 0)" -ge "$1" ]; }
+until_true 600 next_at_least "$((before + 15))"
+t1=$(now_ms)
+check_eq "30 s more on the air: 15 more segments, in $((t1 - t0)) ms" "1" \
+    "$([ $((t1 - t0)) -lt 60000 ] && next_at_least $((before + 15)) && echo 1)"
+check_eq "numbered without a gap" "" \
+    "$(jq -r '.window | [.[].n] | . as $n | range(1; length) | select($n[.] != $n[. - 1] + 1)' "$D/hls/hls.json")"
 
 t0=$(now_ms)
 kill -TERM "$sup"
