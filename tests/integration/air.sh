@@ -11,17 +11,9 @@ M=$T/media
 sh "$RV_TOP/tests/media/gen.sh" "$M" >/dev/null 2>&1 ||
     { not_ok "generate media"; done_testing; exit 1; }
 L=$T/lib
-mkdir -p "$L/Show/Season 01" "$L/Commercials"
-# Episodes of 50 s with chapters (1-minute grid: 10 s of breaks each).
-i=1
-while [ $i -le 4 ]; do
-	ffmpeg -nostdin -loglevel error -f lavfi \
-	    -i "testsrc2=size=320x240:rate=25:duration=50" -f lavfi \
-	    -i "sine=frequency=$((300 + 100 * i)):sample_rate=48000:duration=50" \
-	    -c:v libx264 -preset ultrafast -g 25 -c:a aac \
-	    "$L/Show/Season 01/Show - S01E0$i - Part $i.mp4" || not_ok "episode $i"
-	i=$((i + 1))
-done
+# Episodes of 50 s (1-minute grid: 10 s of breaks each).
+episodes "$L" 4
+mkdir -p "$L/Commercials"
 ffmpeg -nostdin -loglevel error -f lavfi -i "color=c=red:size=320x240:rate=25:duration=5" \
     -f lavfi -i "sine=frequency=1000:sample_rate=48000:duration=5" -c:v libx264 \
     -preset ultrafast -c:a aac "$L/Commercials/Red Spot.mp4"
