@@ -48,7 +48,6 @@ static const char usage[] =
 #define STREAM_WAIT_MS	15000	/* a TS viewer waits this for a segment */
 #define STOP_GRACE_MS	7000	/* SIGTERM, then SIGKILL (rv-channel's
 				 * own grace is 5 s) */
-#define STAGES		3
 #define CONNECTIONS_MAX	2000	/* a thread each */
 #define LEAD_MS		6000	/* rendered ahead (rv-channel --lead) */
 #define READY_SEGMENTS	3	/* listed before a start is on air */
@@ -70,7 +69,7 @@ struct chan {
 	char		 id[256];
 	int64_t		 number;
 	enum state	 state;
-	pid_t		 pids[STAGES];
+	pid_t		 pid;		/* rv-channel run, 0 when none */
 	int64_t		 started_ms;
 	int64_t		 stop_ms;	/* SIGTERM sent */
 	int64_t		 last_ms;	/* last sign of a viewer */
@@ -260,42 +259,38 @@ chan_spawn(struct chan *c)
 	}
 	setpgid(pid, pid);
 	close(log);
-	memset(c->pids, 0, sizeof(c->pids));
-	c->pids[0] = pid;
+	c->pid = pid;
 	return 0;
 }
 
-/* Reap what has exited: 1 if a stage of c is gone. */
+/* A wait status as a shell reports it: the exit status, or 128 + the
+ * signal. */
 static int
-chan_reap(struct chan *c, int *status, pid_t *who)
+exit_code(int status)
 {
-	int i, st, gone = 0;
-
-	for (i = 0; i < STAGES; i++) {
-		if (c->pids[i] <= 0)
-			continue;
-		if (waitpid(c->pids[i], &st, WNOHANG) == c->pids[i]) {
-			if (!gone) {
-				*status = st;
-				*who = c->pids[i];
-			}
-			c->pids[i] = 0;
-			gone = 1;
-		}
-	}
-	return gone;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 +
+	    WTERMSIG(status);
 }
 
-/* Stop every stage: SIGTERM now; the watcher reaps them and sends
- * SIGKILL after the grace, without holding up anyone else.  Lock held. */
+/* 1 when c's supervisor has exited (reaped, its wait status in
+ * *status). */
+static int
+chan_reap(struct chan *c, int *status)
+{
+	if (c->pid <= 0 || waitpid(c->pid, status, WNOHANG) != c->pid)
+		return 0;
+	c->pid = 0;
+	return 1;
+}
+
+/* Stop the channel: SIGTERM to its supervisor now (it stops its stages
+ * in order); the watcher reaps it and sends its whole group SIGKILL
+ * after the grace, without holding up anyone else.  Lock held. */
 static void
 chan_stop(struct chan *c, const char *why)
 {
-	int i;
-
-	for (i = 0; i < STAGES; i++)
-		if (c->pids[i] > 0)
-			kill(c->pids[i], SIGTERM);
+	if (c->pid > 0)
+		kill(c->pid, SIGTERM);
 	if (c->state == RUNNING)
 		c->stops++;
 	c->state = STOPPING;
@@ -303,28 +298,20 @@ chan_stop(struct chan *c, const char *why)
 	rv_info("channel %s stopping: %s", c->id, why);
 }
 
-/* A stopping channel whose stages are all gone is stopped.  Lock held. */
+/* A stopping channel whose supervisor is gone is stopped.  Lock held. */
 static void
 chan_settle(struct chan *c, int64_t now)
 {
-	int i, st, left = 0;
+	int st;
 
-	for (i = 0; i < STAGES; i++) {
-		if (c->pids[i] <= 0)
-			continue;
-		if (waitpid(c->pids[i], &st, WNOHANG) == c->pids[i]) {
-			c->pids[i] = 0;
-			continue;
-		}
+	if (c->pid > 0 && !chan_reap(c, &st)) {
 		/* The group: the supervisor and the stages it started. */
 		if (now - c->stop_ms >= STOP_GRACE_MS)
-			kill(-c->pids[i], SIGKILL);
-		left++;
+			kill(-c->pid, SIGKILL);
+		return;
 	}
-	if (left == 0) {
-		c->state = STOPPED;
-		rv_info("channel %s stopped", c->id);
-	}
+	c->state = STOPPED;
+	rv_info("channel %s stopped", c->id);
 }
 
 /* The playlist of a starting channel lists READY_SEGMENTS: a player
@@ -363,8 +350,7 @@ tune_in(double secs)
 static enum state
 chan_check_start(struct chan *c, int64_t now)
 {
-	int status = 0;
-	pid_t who = 0;
+	int status = 0, exited;
 
 	if (c->state != STARTING)
 		return c->state;
@@ -376,14 +362,13 @@ chan_check_start(struct chan *c, int64_t now)
 		    (long long)(now - c->started_ms));
 		return c->state;
 	}
-	if (!chan_reap(c, &status, &who) && now <= c->started_ms +
+	if (!(exited = chan_reap(c, &status)) && now <= c->started_ms +
 	    (int64_t)S.cfg.serve.start_timeout_seconds * 1000 &&
 	    !rv_stop_signal)
 		return c->state;
-	if (who != 0)
-		snprintf(c->why, sizeof(c->why), "a stage exited with status "
-		    "%d during the start", WIFEXITED(status) ?
-		    WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	if (exited)
+		snprintf(c->why, sizeof(c->why), "rv-channel exited with "
+		    "status %d during the start", exit_code(status));
 	else
 		snprintf(c->why, sizeof(c->why), "no segment within %d s",
 		    S.cfg.serve.start_timeout_seconds);
@@ -542,7 +527,6 @@ watcher(void *arg)
 	int64_t now;
 	size_t i;
 	int status;
-	pid_t who;
 
 	(void)arg;
 	while (!rv_stop_signal) {
@@ -557,11 +541,9 @@ watcher(void *arg)
 			chan_check_start(c, now);
 			if (c->state != RUNNING || rv_stop_signal)
 				continue;
-			if (chan_reap(c, &status, &who)) {
-				snprintf(c->why, sizeof(c->why), "a stage "
-				    "exited with status %d",
-				    WIFEXITED(status) ? WEXITSTATUS(status) :
-				    128 + WTERMSIG(status));
+			if (chan_reap(c, &status)) {
+				snprintf(c->why, sizeof(c->why), "rv-channel "
+				    "exited with status %d", exit_code(status));
 				rv_warnx("channel %s: %s (see %s/%s/"
 				    "channel.log); the next viewer restarts "
 				    "it", c->id, c->why, S.cfg.run_dir, c->id);
