@@ -593,96 +593,119 @@ prepare_window(sqlite3 *db, const char *sql,
 	return 0;
 }
 
+/* Row readers of rec_load: -1 when out of memory. */
 static int
-rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
-    struct rv_err *err)
+row_session(struct rec *r, sqlite3_stmt *st)
+{
+	struct sess *s = grow(&r->s, &r->ns, sizeof(*s));
+
+	if (s == NULL || (s->id = dupcol(st, 0)) == NULL)
+		return -1;
+	s->start = sqlite3_column_int64(st, 1);
+	s->end = sqlite3_column_int64(st, 2);
+	s->rate.num = sqlite3_column_int64(st, 3);
+	s->rate.den = sqlite3_column_int64(st, 4);
+	if (s->rate.num <= 0 || s->rate.den <= 0)
+		s->rate = (struct rv_rate){ 30000, 1001 };
+	s->killed = sqlite3_column_int(st, 5);
+	return 0;
+}
+
+static int
+row_aired(struct rec *r, sqlite3_stmt *st)
+{
+	struct aired *a = grow(&r->a, &r->na, sizeof(*a));
+
+	if (a == NULL)
+		return -1;
+	a->session = dupcol(st, 0);
+	a->block = dupcol(st, 1);
+	a->idx = sqlite3_column_int64(st, 2);
+	a->status = sqlite3_column_type(st, 3) == SQLITE_NULL ?
+	    strdup("incomplete") : dupcol(st, 3);
+	a->type = dupcol(st, 4);
+	a->reason = dupcol(st, 5);
+	a->start = sqlite3_column_int64(st, 6);
+	a->end = sqlite3_column_int64(st, 7);
+	a->frames = sqlite3_column_int64(st, 8);
+	a->content = sqlite3_column_int64(st, 9);
+	return a->session && a->block && a->status ? 0 : -1;
+}
+
+static int
+row_planned(struct rec *r, sqlite3_stmt *st)
+{
+	struct planned *p = grow(&r->p, &r->np, sizeof(*p));
+
+	if (p == NULL)
+		return -1;
+	p->block = dupcol(st, 0);
+	p->idx = sqlite3_column_int64(st, 1);
+	p->type = dupcol(st, 2);
+	p->title = dupcol(st, 3);
+	p->start = sqlite3_column_int64(st, 4);
+	p->end = sqlite3_column_int64(st, 5);
+	return p->block && p->type ? 0 : -1;
+}
+
+/* Every row of sql over the window, through row(). */
+static int
+load_rows(sqlite3 *db, const char *sql, const struct rv_asrun_reconcile *q,
+    struct rec *r, int (*row)(struct rec *, sqlite3_stmt *),
+    const char *what, struct rv_err *err)
 {
 	sqlite3_stmt *st;
 	int rc;
 
-	if (prepare_window(db, "SELECT session_id, started_ms, coalesce("
-	    "ended_ms, (SELECT max(at_ms) FROM asrun_events e WHERE "
-	    "e.session_id = s.session_id), started_ms), fps_num, fps_den, "
-	    "end_reason = 'terminated' "
-	    "FROM asrun_sessions s WHERE channel_id = ?1 AND started_ms < ?3 "
-	    "AND coalesce(ended_ms, (SELECT max(at_ms) FROM asrun_events e "
-	    "WHERE e.session_id = s.session_id), started_ms) >= ?2 ORDER BY "
-	    "started_ms", q, &st, err) < 0)
+	if (prepare_window(db, sql, q, &st, err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct sess *s = grow(&r->s, &r->ns, sizeof(*s));
-
-		if (s == NULL)
-			break;
-		s->id = dupcol(st, 0);
-		s->start = sqlite3_column_int64(st, 1);
-		s->end = sqlite3_column_int64(st, 2);
-		s->rate.num = sqlite3_column_int64(st, 3);
-		s->rate.den = sqlite3_column_int64(st, 4);
-		if (s->rate.num <= 0 || s->rate.den <= 0)
-			s->rate = (struct rv_rate){ 30000, 1001 };
-		s->killed = sqlite3_column_int(st, 5);
-	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (row(r, st) < 0) {
+			sqlite3_finalize(st);
+			return rv_errf(err, "%s: out of memory", what);
+		}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return rv_db_errf(err, db, "reading the sessions");
+		return rv_db_errf(err, db, "%s", what);
+	return 0;
+}
+
+/* A session is on the air from its start to its end, or to its last
+ * event while it has none. */
+#define SESSIONS_ON_AIR \
+	"WITH sess AS (SELECT s.*, coalesce(ended_ms, (SELECT max(at_ms) " \
+	"FROM asrun_events e WHERE e.session_id = s.session_id), " \
+	"started_ms) AS end_ms FROM asrun_sessions s) "
+
+static int
+rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
+    struct rv_err *err)
+{
+	if (load_rows(db, SESSIONS_ON_AIR "SELECT session_id, started_ms, "
+	    "end_ms, fps_num, fps_den, end_reason = 'terminated' FROM sess "
+	    "WHERE channel_id = ?1 AND started_ms < ?3 AND end_ms >= ?2 "
+	    "ORDER BY started_ms", q, r, row_session, "reading the sessions",
+	    err) < 0)
+		return -1;
 	/* Every segment that started on the air, with its end if it came
 	 * (else it ends with its session). */
-	if (prepare_window(db, "SELECT b.session_id, b.block_id, "
+	if (load_rows(db, SESSIONS_ON_AIR "SELECT b.session_id, b.block_id, "
 	    "b.segment_idx, e.status, json_extract(b.payload, '$.type'), "
-	    "e.reason, b.at_ms, coalesce(e.at_ms, coalesce(s.ended_ms, (SELECT "
-	    "max(at_ms) FROM asrun_events x WHERE x.session_id = "
-	    "b.session_id))), e.frames, json_extract(e.payload, "
-	    "'$.content_frames') FROM asrun_events b JOIN asrun_sessions s "
-	    "USING (session_id) LEFT JOIN asrun_events e ON e.session_id = "
-	    "b.session_id AND e.kind = 'segment_end' AND e.block_id = "
-	    "b.block_id AND e.segment_idx = b.segment_idx WHERE b.channel_id = "
-	    "?1 AND b.kind = 'segment_start' AND b.at_ms < ?3 AND coalesce("
-	    "e.at_ms, b.at_ms) >= ?2 ORDER BY b.at_ms, b.session_id", q,
-	    &st, err) < 0)
+	    "e.reason, b.at_ms, coalesce(e.at_ms, s.end_ms), e.frames, "
+	    "json_extract(e.payload, '$.content_frames') FROM asrun_events b "
+	    "JOIN sess s USING (session_id) LEFT JOIN asrun_events e ON "
+	    "e.session_id = b.session_id AND e.kind = 'segment_end' AND "
+	    "e.block_id = b.block_id AND e.segment_idx = b.segment_idx WHERE "
+	    "b.channel_id = ?1 AND b.kind = 'segment_start' AND b.at_ms < ?3 "
+	    "AND coalesce(e.at_ms, b.at_ms) >= ?2 ORDER BY b.at_ms, "
+	    "b.session_id", q, r, row_aired, "reading what aired", err) < 0)
 		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct aired *a = grow(&r->a, &r->na, sizeof(*a));
-
-		if (a == NULL)
-			break;
-		a->session = dupcol(st, 0);
-		a->block = dupcol(st, 1);
-		a->idx = sqlite3_column_int64(st, 2);
-		a->status = sqlite3_column_type(st, 3) == SQLITE_NULL ?
-		    strdup("incomplete") : dupcol(st, 3);
-		a->type = dupcol(st, 4);
-		a->reason = dupcol(st, 5);
-		a->start = sqlite3_column_int64(st, 6);
-		a->end = sqlite3_column_int64(st, 7);
-		a->frames = sqlite3_column_int64(st, 8);
-		a->content = sqlite3_column_int64(st, 9);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return rv_db_errf(err, db, "reading what aired");
-	if (prepare_window(db, "SELECT ps.block_id, ps.idx, ps.type, "
+	return load_rows(db, "SELECT ps.block_id, ps.idx, ps.type, "
 	    "ps.title, ps.start_ms, ps.start_ms + ps.dur_ms FROM "
 	    "playout_segments ps JOIN playout_blocks pb USING (block_id) "
 	    "WHERE pb.channel_id = ?1 AND ps.start_ms < ?3 AND ps.start_ms + "
-	    "ps.dur_ms > ?2 ORDER BY ps.start_ms", q, &st, err) < 0)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct planned *p = grow(&r->p, &r->np, sizeof(*p));
-
-		if (p == NULL)
-			break;
-		p->block = dupcol(st, 0);
-		p->idx = sqlite3_column_int64(st, 1);
-		p->type = dupcol(st, 2);
-		p->title = dupcol(st, 3);
-		p->start = sqlite3_column_int64(st, 4);
-		p->end = sqlite3_column_int64(st, 5);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return rv_db_errf(err, db, "reading the plan");
-	return 0;
+	    "ps.dur_ms > ?2 ORDER BY ps.start_ms", q, r, row_planned,
+	    "reading the plan", err);
 }
 
 static struct verdict *
