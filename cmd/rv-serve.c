@@ -729,6 +729,19 @@ playlist_text(const struct chan *c)
 	return out;
 }
 
+/* The answer when chan_running() gave no channel. */
+static enum MHD_Result
+unavailable(struct MHD_Connection *conn, const struct rv_route *rt,
+    int code, int retry)
+{
+	if (code == 404)
+		return fail(conn, rt->kind, 404, 0, "no channel %lld",
+		    (long long)rt->channel);
+	return fail(conn, rt->kind, 503, retry ? retry : 5, "channel %lld is "
+	    "not available: %s", (long long)rt->channel, retry ? "too many "
+	    "channels starting" : "it failed to start (see the server's log)");
+}
+
 static enum MHD_Result
 serve_playlist(struct MHD_Connection *conn, const struct rv_route *rt)
 {
@@ -737,13 +750,7 @@ serve_playlist(struct MHD_Connection *conn, const struct rv_route *rt)
 	int code, retry;
 
 	if ((c = chan_running(rt->channel, &code, &retry, NULL)) == NULL) {
-		if (code == 404)
-			return fail(conn, rt->kind, 404, 0, "no channel %lld",
-			    (long long)rt->channel);
-		return fail(conn, rt->kind, 503, retry ? retry : 5,
-		    "channel %lld is not available: %s", (long long)
-		    rt->channel, retry ? "too many channels starting" :
-		    "it failed to start (see the server's log)");
+		return unavailable(conn, rt, code, retry);
 	}
 	client_addr(conn, addr, sizeof(addr));
 	chan_seen(c, addr);
@@ -924,11 +931,7 @@ serve_stream(struct MHD_Connection *conn, const struct rv_route *rt)
 	if ((c = chan_running(rt->channel, &code, &retry, &building)) ==
 	    NULL) {
 		free(s);
-		if (code == 404)
-			return fail(conn, rt->kind, 404, 0, "no channel %lld",
-			    (long long)rt->channel);
-		return fail(conn, rt->kind, 503, retry ? retry : 5,
-		    "channel %lld is not available", (long long)rt->channel);
+		return unavailable(conn, rt, code, retry);
 	}
 	s->number = rt->channel;
 	chan_dir(c, s->dir, sizeof(s->dir), "hls");
