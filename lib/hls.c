@@ -15,6 +15,7 @@
 
 #include "clock.h"
 #include "hls.h"
+#include "metrics.h"
 
 #define TS		188
 #define PTS_BITS	33
@@ -129,35 +130,10 @@ static int
 replace_file(struct rv_hls *h, const char *name, const char *text,
     struct rv_err *err)
 {
-	char dst[4200], tmp[4210];
-	size_t len = strlen(text);
-	ssize_t k;
-	size_t off = 0;
-	int fd;
+	char dst[4200];
 
 	path(h, dst, sizeof(dst), name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", dst);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) < 0)
-		return rv_errf(err, "%s: %s", tmp, strerror(errno));
-	while (off < len) {
-		k = write(fd, text + off, len - off);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			rv_errf(err, "%s: %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		off += (size_t)k;
-	}
-	if (close(fd) < 0 || rename(tmp, dst) < 0) {
-		rv_errf(err, "%s: %s", dst, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return rv_file_replace(dst, text, strlen(text), err);
 }
 
 /* PTS modulo 2^33 of b relative to a, as a signed step. */

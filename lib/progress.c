@@ -5,15 +5,7 @@
 #include <unistd.h>
 
 #include "log.h"
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#include "metrics.h"
 
 static void
 draw(struct rv_progress *p)
@@ -25,7 +17,7 @@ draw(struct rv_progress *p)
 	    filled, "##############################", width - filled, "",
 	    (long long)p->done, (long long)p->total);
 	fflush(stderr);
-	p->last_draw_ms = mono_ms();
+	p->last_draw_ms = rv_mono_ms();
 }
 
 void
@@ -44,7 +36,7 @@ void
 rv_progress_step(struct rv_progress *p, int64_t n)
 {
 	p->done += n;
-	if (p->tty && (mono_ms() - p->last_draw_ms >= 100 ||
+	if (p->tty && (rv_mono_ms() - p->last_draw_ms >= 100 ||
 	    p->done == p->total))
 		draw(p);
 }
