@@ -24,6 +24,7 @@
 #include "db.h"
 #include "frame.h"
 #include "json.h"
+#include "metrics.h"
 
 static const char usage[] =
     "usage: rv-air [-C FILE] [--clock wall|fast] [--evidence PATH]\n"
@@ -52,6 +53,7 @@ struct outbox {
 	json_t		*queue;
 	int		 done;
 	long		 dropped;
+	long		 events;
 };
 
 struct out {
@@ -59,6 +61,14 @@ struct out {
 	int		 failed;
 	struct rv_err	 err;
 	struct outbox	*evidence;
+	/* The metrics file: the session's counts, and the encoder speed
+	 * over the last interval. */
+	struct rv_metrics mx;
+	struct rv_air	*air;
+	const char	*channel;
+	struct rv_rate	 rate;
+	int64_t		 last_ms, last_frames;
+	double		 speed;
 };
 
 static void *
@@ -215,6 +225,7 @@ on_evidence(void *arg, json_t *e)
 		return;
 	}
 	pthread_mutex_lock(&b->mu);
+	b->events++;
 	/* Evidence never holds up a tick: past the bound it is dropped,
 	 * and counted. */
 	if (json_array_size(b->queue) >= QUEUE_MAX) {
@@ -293,6 +304,91 @@ channel_format(const struct rv_config *cfg, const char *channel,
 	rv_channel_free(c);
 }
 
+static void
+emit_air(FILE *fp, void *arg)
+{
+	static const char *const kinds[] = { "content", "held", "pad" };
+	struct out *o = arg;
+	struct rv_air_counts c = { 0 };
+	const char *ch = o->channel;
+	long events = 0, dropped = 0;
+	int64_t frames, now = rv_mono_ms();
+	double fps = (double)o->rate.num / o->rate.den;
+	int i;
+
+	if (o->air != NULL)
+		rv_air_counts(o->air, &c);
+	if (o->evidence != NULL) {
+		pthread_mutex_lock(&o->evidence->mu);
+		events = o->evidence->events;
+		dropped = o->evidence->dropped;
+		pthread_mutex_unlock(&o->evidence->mu);
+	}
+	frames = c.content + c.held + c.pad;
+	if (now > o->last_ms && o->last_ms > 0)
+		o->speed = (double)(frames - o->last_frames) / fps /
+		    ((double)(now - o->last_ms) / 1000);
+	o->last_ms = now;
+	o->last_frames = frames;
+	rv_prom_family(fp, "rv_air_frames_total", "counter", "Frames "
+	    "emitted, by kind: content, held (the last picture of content "
+	    "that ran short), pad (black).");
+	for (i = 0; i < 3; i++)
+		rv_prom_sample(fp, "rv_air_frames_total", ch, "kind", kinds[i],
+		    (double)(i == 0 ? c.content : i == 1 ? c.held : c.pad));
+	rv_prom_family(fp, "rv_air_late_ticks_total", "counter", "Wall-clock "
+	    "ticks emitted past their deadline.");
+	rv_prom_sample(fp, "rv_air_late_ticks_total", ch, NULL, NULL,
+	    (double)c.late);
+	rv_prom_family(fp, "rv_air_fence_error_seconds", "histogram", "Air "
+	    "time of a block's fence frame against the plan's end.");
+	rv_prom_hist_write(fp, "rv_air_fence_error_seconds", ch,
+	    &c.fence_error);
+	rv_prom_family(fp, "rv_air_encoder_speed", "gauge", "Output seconds "
+	    "per wall second over the last interval.");
+	rv_prom_sample(fp, "rv_air_encoder_speed", ch, NULL, NULL, o->speed);
+	rv_prom_family(fp, "rv_air_seam_stall_seconds_total", "counter",
+	    "Time ticks waited at seams for the next source.");
+	rv_prom_sample(fp, "rv_air_seam_stall_seconds_total", ch, NULL, NULL,
+	    c.seam_stall_s);
+	rv_prom_family(fp, "rv_air_output_seconds_total", "counter",
+	    "Seconds of output.");
+	rv_prom_sample(fp, "rv_air_output_seconds_total", ch, NULL, NULL,
+	    (double)frames / fps);
+	rv_prom_family(fp, "rv_air_blocks_total", "counter", "Blocks played "
+	    "to their fence.");
+	rv_prom_sample(fp, "rv_air_blocks_total", ch, NULL, NULL,
+	    (double)c.blocks);
+	rv_prom_family(fp, "rv_air_segments_total", "counter", "Segments "
+	    "ended, by status.");
+	for (i = 0; i < RV_AIR_NSTATUS; i++)
+		rv_prom_sample(fp, "rv_air_segments_total", ch, "status",
+		    rv_air_status_names[i], (double)c.segments[i]);
+	rv_prom_family(fp, "rv_air_unfilled_seconds_total", "counter",
+	    "Seconds of planned pad and filler aired: break time no spot "
+	    "filled.");
+	rv_prom_sample(fp, "rv_air_unfilled_seconds_total", ch, NULL, NULL,
+	    (double)c.unfilled / fps);
+	rv_prom_family(fp, "rv_air_evidence_events_total", "counter",
+	    "Evidence events produced.");
+	rv_prom_sample(fp, "rv_air_evidence_events_total", ch, NULL, NULL,
+	    (double)events);
+	rv_prom_family(fp, "rv_air_evidence_dropped_total", "counter",
+	    "Evidence events dropped: the queue was full, or no reader came "
+	    "at the end.");
+	rv_prom_sample(fp, "rv_air_evidence_dropped_total", ch, NULL, NULL,
+	    (double)dropped);
+}
+
+static void
+on_tick(void *arg)
+{
+	struct out *o = arg;
+	struct rv_err err;
+
+	rv_metrics_tick(&o->mx, 0, emit_air, o, &err);
+}
+
 struct opts {
 	const char	*config, *evidence, *preset;
 	enum rv_clock_mode clock;
@@ -308,7 +404,8 @@ play(struct opts *op, struct rv_config *cfg)
 	struct outbox ev = { .path = op->evidence, .queue = json_array() };
 	struct out o = { .timeout_ms = cfg->playout.consumer_timeout_seconds *
 	    1000, .evidence = op->evidence ? &ev : NULL };
-	struct rv_air_sink sink = { &o, on_ts, on_marker, on_evidence };
+	struct rv_air_sink sink = { &o, on_ts, on_marker, on_evidence,
+	    on_tick };
 	struct rv_air_config ac = { 0 };
 	struct rv_air *air = NULL;
 	struct rv_clock clock;
@@ -381,6 +478,13 @@ play(struct opts *op, struct rv_config *cfg)
 		json_decref(plan);
 		goto out;
 	}
+	o.air = air;
+	o.channel = channel;
+	o.rate = ac.enc.rate;
+	/* Metrics are for the operator: a run folder that cannot be
+	 * written is said once and playout goes on. */
+	if (rv_metrics_init(&o.mx, cfg->run_dir, "rv-air", channel, &err) < 0)
+		rv_warnx("metrics: %s", err.msg);
 	rc = 0;
 	while (plan != NULL && rc == 0 && !rv_stop_signal) {
 		rc = rv_air_block(air, plan, &err);
@@ -409,7 +513,6 @@ play(struct opts *op, struct rv_config *cfg)
 		json_decref(h);
 	}
 out:
-	rv_air_free(air);
 	if (op->evidence) {
 		pthread_mutex_lock(&ev.mu);
 		ev.done = 1;
@@ -419,6 +522,9 @@ out:
 		if (ev.dropped > 0)
 			rv_warnx("%ld evidence events dropped", ev.dropped);
 	}
+	/* The last counts, evidence drops at the end included. */
+	rv_metrics_tick(&o.mx, 1, emit_air, &o, &err);
+	rv_air_free(air);
 	/* The reader may sit in read(): it ends with stdin.  What it
 	 * gathered goes once it is done with it. */
 	pthread_detach(rt);

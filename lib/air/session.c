@@ -1,5 +1,6 @@
 #include "air/session.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,11 @@ struct rv_air {
 	struct rv_air_counts	 counts;
 	struct rv_src_format	 fmt;
 };
+
+const char *const rv_air_status_names[RV_AIR_NSTATUS] = { "aired",
+	"truncated", "short", "substituted", "error" };
+const double rv_air_fence_buckets[RV_AIR_FENCE_BUCKETS] = { 0.001, 0.017,
+	0.034, 0.042, 0.1, 1 };
 
 static int64_t
 instant(const struct rv_air *a, int64_t tick)
@@ -105,6 +111,8 @@ rv_air_open(const struct rv_air_config *cfg, const struct rv_air_sink *sink,
 	a->fmt.sample_rate = cfg->enc.sample_rate ? cfg->enc.sample_rate :
 	    48000;
 	a->fmt.aspect = cfg->aspect;
+	rv_prom_hist_init(&a->counts.fence_error, rv_air_fence_buckets,
+	    RV_AIR_FENCE_BUCKETS);
 	a->black = black_frame(cfg->enc.width, cfg->enc.height);
 	a->held = av_frame_alloc();
 	if (a->black == NULL || a->held == NULL) {
@@ -196,6 +204,8 @@ tick(struct rv_air *a, struct rv_source *src, int64_t k, int *content,
 		rv_clock_sleep_until(a->cfg.clock, instant(a, a->tick + 1));
 	}
 	a->tick++;
+	if (a->sink.poll != NULL)
+		a->sink.poll(a->sink.arg);
 	return 0;
 }
 
@@ -321,18 +331,22 @@ static int
 segment(struct rv_air *a, const json_t *plan, const json_t *seg,
     const struct rv_seam *s, struct prefetch *pf, struct rv_err *err)
 {
-	const char *uri = str(seg, "uri"), *type = str(seg, "type"), *status;
+	const char *uri = str(seg, "uri"), *type = str(seg, "type");
 	const char *block = str(plan, "block_id");
+	enum rv_air_status status;
 	struct rv_source *src = NULL;
-	int64_t k, frames = 0, content_frames = 0;
+	int64_t k, frames = 0, content_frames = 0, t0;
 	char reason[RV_ERR_MAX] = "";
 	json_t *e;
 	int content;
 
 	if (strcmp(type, "content") == 0)
 		rv_enc_force_idr(a->enc);
-	/* A missing or broken file never stops the channel. */
+	/* A missing or broken file never stops the channel.  Time spent
+	 * here waiting for the source is a stall at the seam. */
+	t0 = rv_mono_ms();
 	prefetch_take(pf, &src, reason, sizeof(reason));
+	a->counts.seam_stall_s += (double)(rv_mono_ms() - t0) / 1000;
 	e = event(a, "segment_start", a->tick);
 	json_object_set_new(e, "block_id", json_string(block));
 	json_object_set_new(e, "segment_index", json_integer(s->index));
@@ -354,23 +368,27 @@ segment(struct rv_air *a, const json_t *plan, const json_t *seg,
 		content_frames += content;
 	}
 	if (stopping(a) && a->tick < s->end_tick) {
-		status = "truncated";
+		status = RV_AIR_TRUNCATED;
 		snprintf(reason, sizeof(reason), "stopped");
 	} else if (uri != NULL && src == NULL)
-		status = "substituted";
+		status = RV_AIR_SUBSTITUTED;
 	else if (src != NULL && rv_src_error(src) != NULL) {
-		status = "error";
+		status = RV_AIR_ERROR;
 		snprintf(reason, sizeof(reason), "%s", rv_src_error(src));
 	} else if (src != NULL && content_frames + 1 < frames)
-		status = "short";
+		status = RV_AIR_SHORT;
 	else
-		status = "aired";
+		status = RV_AIR_AIRED;
 	rv_src_close(src);
+	a->counts.segments[status]++;
+	if (strcmp(type, "pad") == 0 || strcmp(type, "filler") == 0)
+		a->counts.unfilled += frames;
 	e = event(a, "segment_end", a->tick);
 	json_object_set_new(e, "block_id", json_string(block));
 	json_object_set_new(e, "segment_index", json_integer(s->index));
 	json_object_set_new(e, "type", json_string(type));
-	json_object_set_new(e, "status", json_string(status));
+	json_object_set_new(e, "status", json_string(
+	    rv_air_status_names[status]));
 	json_object_set_new(e, "frames", json_integer(frames));
 	json_object_set_new(e, "content_frames", json_integer(content_frames));
 	/* Where in the asset it played: from the in-point, as many frames
@@ -385,6 +403,19 @@ segment(struct rv_air *a, const json_t *plan, const json_t *seg,
 		    json_string(str(seg, "asset_id")));
 	a->sink.evidence(a->sink.arg, e);
 	return 0;
+}
+
+/* Seconds between the air time of the fence frame (the next tick) and the
+ * end the plan asks for: under one frame when the fence is right. */
+static double
+fence_error(const struct rv_air *a, const json_t *plan)
+{
+	double air_us = (double)a->epoch * 1000 + (double)a->tick * 1e6 *
+	    (double)a->cfg.enc.rate.den / (double)a->cfg.enc.rate.num;
+	double end_us = (double)json_integer_value(json_object_get(plan,
+	    "end_ms")) * 1000;
+
+	return fabs(air_us - end_us) / 1e6;
 }
 
 int
@@ -456,6 +487,8 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 		json_object_set_new(e, "block_id", json_string(block));
 		json_object_set_new(e, "frames", json_integer(a->tick - start));
 		a->sink.evidence(a->sink.arg, e);
+		a->counts.blocks++;
+		rv_prom_observe(&a->counts.fence_error, fence_error(a, plan));
 	}
 	rv_block_ticks_free(&b);
 	return rc;

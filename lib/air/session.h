@@ -20,12 +20,14 @@
 #include "air/source.h"
 #include "clock.h"
 #include "log.h"
+#include "metrics.h"
 
 struct rv_air_sink {
 	void	*arg;
 	int	(*ts)(void *arg, const uint8_t *bytes, size_t len);
 	int	(*marker)(void *arg, json_t *m);	/* takes ownership */
 	void	(*evidence)(void *arg, json_t *e);	/* takes ownership */
+	void	(*poll)(void *arg);	/* after every tick; may be NULL */
 };
 
 struct rv_air_config {
@@ -40,10 +42,25 @@ struct rv_air_config {
 	const volatile sig_atomic_t *stop;
 };
 
+/* How a segment ended (segment_end's status). */
+enum rv_air_status { RV_AIR_AIRED, RV_AIR_TRUNCATED, RV_AIR_SHORT,
+	RV_AIR_SUBSTITUTED, RV_AIR_ERROR, RV_AIR_NSTATUS };
+extern const char *const rv_air_status_names[RV_AIR_NSTATUS];
+
+/* Fence error buckets, seconds: 1 ms, half a frame at 29.97, one frame
+ * at 29.97 and at 23.976, 100 ms, 1 s. */
+#define RV_AIR_FENCE_BUCKETS 6
+extern const double rv_air_fence_buckets[RV_AIR_FENCE_BUCKETS];
+
 struct rv_air_counts {
 	int64_t	 content, held, pad;	/* frames by kind */
 	int64_t	 late;			/* wall ticks past their deadline */
-	int64_t	 fence_error_max;	/* |fence frame - planned|, frames */
+	int64_t	 blocks;		/* played to their fence */
+	int64_t	 segments[RV_AIR_NSTATUS];
+	int64_t	 unfilled;		/* frames of planned pad and filler */
+	double	 seam_stall_s;		/* waited at seams for a source */
+	/* |air time of a fence frame - the plan's end|, seconds */
+	struct rv_prom_hist fence_error;
 };
 
 struct rv_air;

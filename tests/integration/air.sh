@@ -94,6 +94,31 @@ check_eq "segment_end says where in the asset it played (out - in = its content 
 check_eq "the joined segment starts at its in-point inside the asset" "true" \
     "$(jq -s '[.[] | select(.kind == "segment_end" and .type == "content")] | first | .in_ms > 0' "$T/ev.jsonl")"
 
+# The metrics file tells the same story as the TS and the evidence.
+P=$RV_RUN/metrics/rv-air-test-air.prom
+cp "$P" "$T/m1.prom" 2>/dev/null
+check_eq "metrics: frames by kind add up to the frames of the TS" 7193 \
+    "$(metric_sum "$T/m1.prom" rv_air_frames_total)"
+check_eq "metrics: five blocks to their fence, five fence errors observed" "5 5" \
+    "$(metric "$T/m1.prom" 'rv_air_blocks_total{channel="test-air"}') $(metric "$T/m1.prom" \
+    'rv_air_fence_error_seconds_count{channel="test-air"}')"
+check_eq "metrics: every fence within one frame (the 34 ms bucket holds all)" 5 \
+    "$(metric "$T/m1.prom" 'rv_air_fence_error_seconds_bucket{channel="test-air",le="0.034"}')"
+check_eq "metrics: evidence events = the events written, none dropped" \
+    "$(wc -l <"$T/ev.jsonl" | tr -d ' ') 0" \
+    "$(metric "$T/m1.prom" 'rv_air_evidence_events_total{channel="test-air"}') $(metric \
+    "$T/m1.prom" 'rv_air_evidence_dropped_total{channel="test-air"}')"
+check_eq "metrics: segments aired = segment_end events that say aired" \
+    "$(jq -s '[.[] | select(.kind == "segment_end" and .status == "aired")] | length' "$T/ev.jsonl")" \
+    "$(metric "$T/m1.prom" 'rv_air_segments_total{channel="test-air",status="aired"}')"
+check_eq "metrics: unfilled seconds = frames of planned pad and filler / rate" \
+    "$(jq -s '[.[] | select(.kind == "segment_end" and (.type == "pad" or .type == "filler")) | .frames] |
+        add * 1001 / 30000 * 1000 | round' "$T/ev.jsonl")" \
+    "$(awk -v v="$(metric "$T/m1.prom" 'rv_air_unfilled_seconds_total{channel="test-air"}')" \
+    'BEGIN { printf "%d", v * 1000 + 0.5 }')"
+check_grep "metrics: the file names its program and channel" \
+    '^rv_metrics_updated_timestamp_seconds{program="rv-air",channel="test-air"} [0-9]' "$T/m1.prom"
+
 # A missing file: pad until the next seam, evidence says substituted.
 rm "$L/Show/Season 01/Show - S01E02 - Part 2.mp4"
 rv-blockfeed --clock fast --now 2026-01-05T12:00:30Z \
@@ -104,5 +129,8 @@ check_eq "a missing file does not stop the channel: same frame count" "7193" \
     -show_entries stream=nb_read_frames -of csv=p=0 - | head -n 1)"
 check "the missing file's segments are substituted, with the reason" \
     sh -c "rv-frame dump $T/ev2.bin | jq -e -s '[.[].json | select(.kind == \"segment_end\" and .status == \"substituted\" and (.reason | test(\"No such file\")))] | length > 0' >/dev/null"
+check_eq "metrics: substituted segments counted as the evidence says" \
+    "$(rv-frame dump "$T/ev2.bin" | jq -s '[.[].json | select(.kind == "segment_end" and .status == "substituted")] | length')" \
+    "$(metric "$P" 'rv_air_segments_total{channel="test-air",status="substituted"}')"
 
 done_testing

@@ -67,6 +67,18 @@ check_grep() {
 	fi
 }
 
+# metric FILE SERIES: the value of one series ("name" or 'name{labels}')
+# in a Prometheus text file; empty when it is not there.
+metric() {
+	awk -v s="$2" 'index($0, s " ") == 1 { print $2 }' "$1"
+}
+
+# metric_sum FILE NAME: the sum of every series of family NAME.
+metric_sum() {
+	awk -v n="$2" 'index($0, n "{") == 1 || index($0, n " ") == 1 { s += $2 }
+	    END { print s + 0 }' "$1"
+}
+
 done_testing() {
 	echo "1..$_n"
 	[ "$_failed" -eq 0 ]
