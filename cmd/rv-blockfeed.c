@@ -18,6 +18,7 @@
 #include "db.h"
 #include "frame.h"
 #include "json.h"
+#include "metrics.h"
 
 static const char usage[] =
     "usage: rv-blockfeed [-C FILE] [--now T] [--until T] [--clock wall|fast]\n"
@@ -37,7 +38,46 @@ struct feed {
 	int64_t			*ends;		/* ends of plans in flight */
 	int			 nends;
 	long			 faults;
+	long			 plans, late;
+	struct rv_metrics	 mx;
 };
+
+/* A plan should reach rv-air at least this long before it starts. */
+#define LATE_MS	10000
+
+static void
+emit_feed(FILE *fp, void *arg)
+{
+	struct feed *f = arg;
+	int64_t lead = f->written_end - rv_clock_now(&f->clock);
+
+	rv_prom_family(fp, "rv_blockfeed_plans_total", "counter",
+	    "Block plans written to rv-air.");
+	rv_prom_sample(fp, "rv_blockfeed_plans_total", f->channel, NULL, NULL,
+	    (double)f->plans);
+	rv_prom_family(fp, "rv_blockfeed_plans_late_total", "counter",
+	    "Plans written less than 10 s before their start, or after it "
+	    "(the first plan of a join excepted).");
+	rv_prom_sample(fp, "rv_blockfeed_plans_late_total", f->channel, NULL,
+	    NULL, (double)f->late);
+	rv_prom_family(fp, "rv_blockfeed_planning_faults_total", "counter",
+	    "Times the execution horizon had no block where one was needed "
+	    "(once a second while it lasts).");
+	rv_prom_sample(fp, "rv_blockfeed_planning_faults_total", f->channel,
+	    NULL, NULL, (double)f->faults);
+	rv_prom_family(fp, "rv_blockfeed_lead_seconds", "gauge", "How far "
+	    "past now the plans written so far reach.");
+	rv_prom_sample(fp, "rv_blockfeed_lead_seconds", f->channel, NULL, NULL,
+	    f->plans > 0 ? (double)lead / 1000 : 0);
+}
+
+static void
+metrics(struct feed *f, int force)
+{
+	struct rv_err err;
+
+	rv_metrics_tick(&f->mx, force, emit_feed, f, &err);
+}
 
 static int
 send(int type, json_t *j)
@@ -57,6 +97,7 @@ fault(struct feed *f, const char *what, int64_t t)
 	char at[RV_TIME_STR];
 
 	f->faults++;
+	metrics(f, 0);
 	rv_warnx("planning fault: %s %s in the execution horizon of %s "
 	    "(%ld so far)", what, rv_time_format(t, at, sizeof(at)),
 	    f->channel, f->faults);
@@ -86,6 +127,7 @@ pace(struct feed *f)
 			wake = f->ends[0];
 		rv_clock_sleep_until(&f->clock, wake > now + 1000 ?
 		    now + 1000 : wake);
+		metrics(f, 0);
 	}
 }
 
@@ -103,6 +145,12 @@ deliver(struct feed *f, json_t *plan)
 	}
 	if (send('B', plan) < 0)
 		return -1;
+	f->plans++;
+	if (json_object_get(plan, "join_ms") == NULL &&
+	    json_integer_value(json_object_get(plan, "start_ms")) -
+	    rv_clock_now(&f->clock) < LATE_MS)
+		f->late++;
+	metrics(f, 0);
 	f->written_end = json_integer_value(json_object_get(plan, "end_ms"));
 	p = reallocarray(f->ends, (size_t)f->nends + 1, sizeof(*f->ends));
 	if (p == NULL)
@@ -267,7 +315,11 @@ main(int argc, char *argv[])
 	f.ahead_blocks = cfg.playout.feed_ahead_blocks;
 	f.ahead_ms = (int64_t)cfg.playout.feed_ahead_seconds * 1000;
 	rv_clock_init(&f.clock, mode, now);
+	if (rv_metrics_init(&f.mx, cfg.run_dir, "rv-blockfeed", f.channel,
+	    &err) < 0)
+		rv_warnx("metrics: %s", err.msg);
 	rc = feed(&f);
+	metrics(&f, 1);
 	free(f.ends);
 	rv_db_close(f.db);
 	return rc < 0 ? RV_EXIT_FAIL : RV_EXIT_OK;

@@ -15,6 +15,7 @@
 #include "frame.h"
 #include "hls.h"
 #include "json.h"
+#include "metrics.h"
 
 static const char usage[] =
     "usage: rv-hlsseg [-C FILE] --dir DIR [--target S] [--first MS]\n"
@@ -40,6 +41,51 @@ number(const char *s, long lo, long hi, const char *what, int *out)
 		    what, s, lo, hi);
 	*out = (int)v;
 	return 0;
+}
+
+/* The metrics file, named after the channel the H frame gives. */
+static struct rv_metrics mx;
+static const char *run_dir;
+static char chan[128];
+
+static void
+emit_hls(FILE *fp, void *arg)
+{
+	struct rv_hls_stats st;
+
+	rv_hls_stats(arg, &st);
+	rv_prom_family(fp, "rv_hls_segments_total", "counter",
+	    "Segments written.");
+	rv_prom_sample(fp, "rv_hls_segments_total", chan, NULL, NULL,
+	    (double)st.segments);
+	rv_prom_family(fp, "rv_hls_bytes_total", "counter", "TS bytes "
+	    "taken in.");
+	rv_prom_sample(fp, "rv_hls_bytes_total", chan, NULL, NULL,
+	    (double)st.bytes);
+	rv_prom_family(fp, "rv_hls_resyncs_total", "counter", "Times TS "
+	    "sync was lost and found again.");
+	rv_prom_sample(fp, "rv_hls_resyncs_total", chan, NULL, NULL,
+	    (double)st.resyncs);
+	rv_prom_family(fp, "rv_hls_forced_cuts_total", "counter", "Segments "
+	    "cut at a non-keyframe.");
+	rv_prom_sample(fp, "rv_hls_forced_cuts_total", chan, NULL, NULL,
+	    (double)st.forced_cuts);
+	rv_prom_family(fp, "rv_hls_dropped_segments_total", "counter",
+	    "Segments that could not be written.");
+	rv_prom_sample(fp, "rv_hls_dropped_segments_total", chan, NULL, NULL,
+	    (double)st.dropped);
+	rv_prom_family(fp, "rv_hls_playlist_write_timestamp_seconds", "gauge",
+	    "When the playlist was last written.");
+	rv_prom_sample(fp, "rv_hls_playlist_write_timestamp_seconds", chan,
+	    NULL, NULL, (double)st.playlist_ms / 1000);
+}
+
+static void
+metrics(struct rv_hls *h, int force)
+{
+	struct rv_err err;
+
+	rv_metrics_tick(&mx, force, emit_hls, h, &err);
 }
 
 /* One frame of input.  -1 when the folder failed. */
@@ -74,6 +120,13 @@ frame(struct rv_hls *h, const struct rv_frame *f, int64_t index)
 			rv_warnx("%s", err.msg);
 			json_decref(j);
 			return -1;
+		}
+		if (chan[0] == 0 && rv_json_opt_str(j, "channel", &s, &err) ==
+		    0 && s != NULL) {
+			snprintf(chan, sizeof(chan), "%s", s);
+			if (rv_metrics_init(&mx, run_dir, "rv-hlsseg", chan,
+			    &err) < 0)
+				rv_warnx("metrics: %s", err.msg);
 		}
 	} else if (rv_json_int(j, "pts", &pts, &err) < 0 ||
 	    rv_json_int(j, "utc_ms", &utc, &err) < 0)
@@ -161,6 +214,7 @@ main(int argc, char *argv[])
 	hc.window = window > 0 ? window : cfg.hls.window;
 	hc.grace_ms = 1000 * (grace >= 0 ? grace : cfg.hls.grace_seconds);
 	hc.report = say;
+	run_dir = cfg.run_dir;
 	if (rv_hls_open(&h, &hc, &err) < 0) {
 		rv_warnx("%s", err.msg);
 		return RV_EXIT_FAIL;
@@ -180,6 +234,7 @@ main(int argc, char *argv[])
 			failed = 1;
 			break;
 		}
+		metrics(h, 0);
 	}
 	if (!ended && !failed && !rv_stop_signal) {
 		if (rc < 0)
@@ -193,6 +248,7 @@ main(int argc, char *argv[])
 		rv_warnx("%s", err.msg);
 		failed = 1;
 	}
+	metrics(h, 1);
 	rv_hls_stats(h, &st);
 	rv_info("%lld segments written, next %08lld, %lld resyncs, %lld "
 	    "forced cuts, %lld dropped", (long long)st.segments,

@@ -34,6 +34,10 @@ check_eq "pad segments have no uri, others have one" "[]" \
     "$(jq -s -c '[.[].segments[] | select((.type == "pad") == (.uri != null))]' "$T/plans.jsonl")"
 check_eq "Z says why the stream ends" '{"reason":"until"}' \
     "$(tail -n 1 "$T/feed.jsonl" | jq -c .json)"
+P=$RV_RUN/metrics/rv-blockfeed-cheers-24-7.prom
+check_eq "metrics: five plans, none late, no fault, the feed reaches 6900 s ahead" \
+    "5 0 0 6900" "$(for m in plans_total plans_late_total planning_faults_total lead_seconds; do
+	metric "$P" "rv_blockfeed_$m{channel=\"cheers-24-7\"}"; done | paste -sd' ' -)"
 
 # Remove the 16:00Z block: a hole the feed pads and reports.
 sqlite3 "$RV_DB" "DELETE FROM playout_blocks WHERE block_id = 'cheers-24-7-20260105T1600Z'"
@@ -47,6 +51,8 @@ check_grep "the hole is a planning fault" \
     "planning fault: a hole up to 2026-01-05T16:30:00Z" "$T/err"
 check_eq "still contiguous" "[]" \
     "$(jq -s -c '[range(1; length) as $i | select(.[$i - 1].end_ms != .[$i].start_ms) | .[$i].block_id]' "$T/plans2.jsonl")"
+check_eq "metrics: the hole is one planning fault" 1 \
+    "$(metric "$P" 'rv_blockfeed_planning_faults_total{channel="cheers-24-7"}')"
 
 check_status "--until before now is a usage error" 2 rv-blockfeed \
     --clock fast --now 2026-01-05T15:10:00Z --until 2026-01-05T15:00:00Z cheers-24-7

@@ -107,6 +107,14 @@ check_eq "PROGRAM-DATE-TIME of the first two segments" \
     "$(grep '^#EXT-X-PROGRAM-DATE-TIME:' "$H/index.m3u8" | head -n 2 |
     cut -d: -f2- | paste -sd' ' -)"
 check_eq "no temporary file left" "" "$(find "$H" -name '*.tmp')"
+P=$RV_RUN/metrics/rv-hlsseg-test-hls.prom
+check_eq "metrics: segments written and TS bytes taken in, as on disk" \
+    "$n $(wc -c <"$T/a.ts" | tr -d ' ') 0 0 0" \
+    "$(for m in segments bytes resyncs forced_cuts dropped_segments; do
+	metric "$P" "rv_hls_${m}_total{channel=\"test-hls\"}"; done | paste -sd' ' -)"
+check "metrics: when the playlist was written, within a minute of now" \
+    awk -v t="$(metric "$P" 'rv_hls_playlist_write_timestamp_seconds{channel="test-hls"}')" \
+    -v now="$(date +%s)" 'BEGIN { exit !(t > now - 60 && t <= now + 1) }'
 
 # A restart: a new session goes on from the next number, after a
 # discontinuity.
