@@ -19,6 +19,7 @@
 #include "config.h"
 #include "db.h"
 #include "frame.h"
+#include "metrics.h"
 #include "tz.h"
 
 static const char usage[] =
@@ -27,6 +28,53 @@ static const char usage[] =
     "                [--now T]\n"
     "       rv-asrun [-C FILE] reconcile CHANNEL [--from T] [--to T] [--json]\n"
     "                [--tolerance-frames N] [--now T]\n";
+
+/* Ingest's metrics file, named after the channel of the first event. */
+static struct rv_metrics mx;
+static const char *run_dir;
+
+static void
+emit_ingest(FILE *fp, void *arg)
+{
+	const struct rv_asrun_stats *st = arg;
+	const char *ch = st->channel;
+
+	rv_prom_family(fp, "rv_asrun_events_total", "counter",
+	    "Evidence events recorded in the as-run log.");
+	rv_prom_sample(fp, "rv_asrun_events_total", ch, NULL, NULL,
+	    (double)st->recorded);
+	rv_prom_family(fp, "rv_asrun_duplicates_total", "counter",
+	    "Replayed or duplicated events: recorded once already.");
+	rv_prom_sample(fp, "rv_asrun_duplicates_total", ch, NULL, NULL,
+	    (double)st->duplicates);
+	rv_prom_family(fp, "rv_asrun_refused_total", "counter",
+	    "Bad events refused.");
+	rv_prom_sample(fp, "rv_asrun_refused_total", ch, NULL, NULL,
+	    (double)st->refused);
+	rv_prom_family(fp, "rv_asrun_anomalies_total", "counter",
+	    "Anomalies recorded, by kind: sequence_gap (events lost), "
+	    "terminated (a session closed without session_end).");
+	rv_prom_sample(fp, "rv_asrun_anomalies_total", ch, "kind",
+	    "sequence_gap", (double)st->gaps);
+	rv_prom_sample(fp, "rv_asrun_anomalies_total", ch, "kind",
+	    "terminated", (double)st->terminated);
+}
+
+static void
+ingest_metrics(struct rv_asrun_stats *st, int force)
+{
+	struct rv_err err;
+
+	if (st->channel[0] == 0)
+		return;
+	if (mx.path[0] == 0 && rv_metrics_init(&mx, run_dir, "rv-asrun",
+	    st->channel, &err) < 0) {
+		rv_warnx("metrics: %s", err.msg);
+		run_dir = "/nonexistent";	/* said once */
+		return;
+	}
+	rv_metrics_tick(&mx, force, emit_ingest, st, &err);
+}
 
 /* Read E frames from fd until its end; every event committed before the
  * next frame is read.  -1 only when the database fails. */
@@ -62,6 +110,7 @@ ingest_fd(sqlite3 *db, int fd, const char *name, struct rv_asrun_stats *st)
 		}
 		if (failed)
 			break;
+		ingest_metrics(st, 0);
 	}
 	if (rc < 0 && !rv_stop_signal)
 		rv_warnx("%s", err.msg);
@@ -95,6 +144,7 @@ cmd_ingest(sqlite3 *db, const char *from)
 			close(fd);
 		} while (fifo && rc == 0 && !rv_stop_signal);
 	}
+	ingest_metrics(&st, 1);
 	rv_info("%lld events recorded, %lld duplicates, %lld refused, %lld "
 	    "sequence gaps, %lld sessions closed as terminated",
 	    (long long)st.recorded, (long long)st.duplicates,
@@ -173,6 +223,33 @@ cmd_log(sqlite3 *db, const struct rv_config *cfg, int argc, char **argv)
 	return RV_EXIT_OK;
 }
 
+static const struct rv_asrun_summary *reconciled;
+
+static void
+emit_reconcile(FILE *fp, void *arg)
+{
+	const char *ch = arg;
+	int k;
+
+	rv_prom_family(fp, "rv_asrun_verdicts", "gauge", "Verdicts of the "
+	    "last reconcile, by verdict.");
+	for (k = 0; k < RV_ASRUN_NVERDICT; k++)
+		rv_prom_sample(fp, "rv_asrun_verdicts", ch, "verdict",
+		    rv_asrun_verdict_names[k], (double)reconciled->counts[k]);
+	rv_prom_family(fp, "rv_asrun_substituted_seconds", "gauge",
+	    "Seconds substituted in the last reconcile's window.");
+	rv_prom_sample(fp, "rv_asrun_substituted_seconds", ch, NULL, NULL,
+	    (double)reconciled->substituted_ms / 1000);
+	rv_prom_family(fp, "rv_asrun_on_air_seconds", "gauge",
+	    "Seconds on the air in the last reconcile's window.");
+	rv_prom_sample(fp, "rv_asrun_on_air_seconds", ch, NULL, NULL,
+	    (double)reconciled->on_air_ms / 1000);
+	rv_prom_family(fp, "rv_asrun_reconcile_timestamp_seconds", "gauge",
+	    "When reconcile last ran.");
+	rv_prom_sample(fp, "rv_asrun_reconcile_timestamp_seconds", ch, NULL,
+	    NULL, (double)rv_wall_now() / 1000);
+}
+
 static int
 cmd_reconcile(sqlite3 *db, int argc, char **argv)
 {
@@ -187,8 +264,10 @@ cmd_reconcile(sqlite3 *db, int argc, char **argv)
 	};
 	struct rv_asrun_reconcile q = { .tolerance_frames = 1 };
 	const char *from = NULL, *to = NULL, *now_arg = NULL;
+	struct rv_asrun_summary sum;
+	struct rv_metrics rm;
 	struct rv_err err;
-	int64_t now, bad;
+	int64_t now;
 	char *end;
 	int ch;
 
@@ -234,11 +313,20 @@ cmd_reconcile(sqlite3 *db, int argc, char **argv)
 	if (q.from_ms >= q.to_ms)
 		return rv_cli_usage_error(usage, "reconcile: --from must be "
 		    "before --to");
-	if (rv_asrun_reconcile(db, &q, stdout, &bad, &err) < 0) {
+	if (rv_asrun_reconcile(db, &q, stdout, &sum, &err) < 0) {
 		rv_warnx("%s", err.msg);
 		return RV_EXIT_FAIL;
 	}
-	return bad > 0 ? RV_EXIT_FAIL : RV_EXIT_OK;
+	/* The verdicts of this run, for alerts on a cron job's reconcile. */
+	if (rv_metrics_init(&rm, run_dir, "rv-reconcile", q.channel,
+	    &err) < 0)
+		rv_warnx("metrics: %s", err.msg);
+	else {
+		reconciled = &sum;
+		rv_metrics_tick(&rm, 1, emit_reconcile, (void *)q.channel,
+		    &err);
+	}
+	return sum.bad > 0 ? RV_EXIT_FAIL : RV_EXIT_OK;
 }
 
 int
@@ -299,6 +387,7 @@ main(int argc, char *argv[])
 		rv_warnx("%s", err.msg);
 		return RV_EXIT_FAIL;
 	}
+	run_dir = cfg.run_dir;
 	if (strcmp(cmd, "ingest") == 0)
 		rc = cmd_ingest(db, from);
 	else if (strcmp(cmd, "log") == 0)

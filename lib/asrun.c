@@ -276,6 +276,8 @@ rv_asrun_ingest(sqlite3 *db, const char *json, size_t len,
 		st->refused++;
 		return RV_ASRUN_REFUSED;
 	}
+	if (st->channel[0] == 0)
+		snprintf(st->channel, sizeof(st->channel), "%s", e.channel);
 	if (rv_db_begin(db, err) < 0) {
 		json_decref(j);
 		return RV_ASRUN_FAILED;
@@ -883,20 +885,23 @@ by_time(const void *x, const void *y)
 	return a->at < b->at ? -1 : a->at > b->at;
 }
 
+const char *const rv_asrun_verdict_names[RV_ASRUN_NVERDICT] = { "ok",
+	"late", "early", "short", "long", "missing", "extra", "substituted",
+	"gap", "off_air" };
+
 int
 rv_asrun_reconcile(sqlite3 *db, const struct rv_asrun_reconcile *q,
-    FILE *out, int64_t *bad, struct rv_err *err)
+    FILE *out, struct rv_asrun_summary *sum, struct rv_err *err)
 {
-	static const char *const names[] = { "ok", "late", "early", "short",
-	    "long", "missing", "extra", "substituted", "gap", "off_air" };
-	int64_t counts[10] = { 0 }, subst = 0, air;
+	const char *const *names = rv_asrun_verdict_names;
+	int64_t *counts = sum->counts, *bad = &sum->bad, subst = 0, air;
 	struct rec r = { 0 };
 	sqlite3_stmt *st;
 	int known;
 	char t[64];
 	size_t i, k;
 
-	*bad = 0;
+	memset(sum, 0, sizeof(*sum));
 	if (rv_db_prepare(db, "SELECT 1 FROM channels WHERE id = ?1", &st,
 	    err) < 0)
 		return -1;
@@ -918,9 +923,10 @@ rv_asrun_reconcile(sqlite3 *db, const struct rv_asrun_reconcile *q,
 	for (i = 0; i < r.nv; i++) {
 		const struct verdict *v = &r.v[i];
 
-		for (k = 0; k < 10 && strcmp(names[k], v->what) != 0; k++)
+		for (k = 0; k < RV_ASRUN_NVERDICT &&
+		    strcmp(names[k], v->what) != 0; k++)
 			;
-		if (k < 10)
+		if (k < RV_ASRUN_NVERDICT)
 			counts[k]++;
 		if (strcmp(v->what, "ok") != 0 && strcmp(v->what,
 		    "off_air") != 0)
@@ -949,11 +955,13 @@ rv_asrun_reconcile(sqlite3 *db, const struct rv_asrun_reconcile *q,
 			    v->event, v->type, v->title, v->note);
 	}
 	air = on_air(&r, q->from_ms, q->to_ms, 0);
+	sum->on_air_ms = air;
+	sum->substituted_ms = subst;
 	if (q->json) {
 		json_t *j = json_object(), *c = json_object();
 		char *text;
 
-		for (k = 0; k < 10; k++)
+		for (k = 0; k < RV_ASRUN_NVERDICT; k++)
 			json_object_set_new(c, names[k],
 			    json_integer(counts[k]));
 		json_object_set_new(j, "summary", c);
@@ -967,7 +975,7 @@ rv_asrun_reconcile(sqlite3 *db, const struct rv_asrun_reconcile *q,
 		json_decref(j);
 	} else {
 		fprintf(out, "\nSUMMARY");
-		for (k = 0; k < 10; k++)
+		for (k = 0; k < RV_ASRUN_NVERDICT; k++)
 			fprintf(out, " %s=%lld", names[k], (long long)counts[k]);
 		fprintf(out, "\non air %lld.%03lld s, substituted %lld.%03lld "
 		    "s, %lld out of tolerance\n", (long long)(air / 1000),

@@ -35,6 +35,7 @@ enum rv_asrun_result {
 
 struct rv_asrun_stats {
 	int64_t		 recorded, duplicates, refused, gaps, terminated;
+	char		 channel[128];	/* of the first event recorded */
 };
 
 /* Append one E frame's JSON payload: an enum rv_asrun_result; err says
@@ -66,7 +67,7 @@ int	rv_asrun_log(sqlite3 *db, const struct rv_asrun_log *q, FILE *out,
  * substituted (pad instead, the file could not play), extra (aired, not
  * planned), gap (on the air, nothing aired), off_air (planned while no
  * session ran: no viewer, not a fault).  One line per verdict, then a
- * summary; *bad gets the number of verdicts other than ok and off_air.
+ * summary; sum gets the counts.
  */
 struct rv_asrun_reconcile {
 	const char	*channel;
@@ -75,7 +76,16 @@ struct rv_asrun_reconcile {
 	int		 json;
 };
 
+#define RV_ASRUN_NVERDICT 10
+extern const char *const rv_asrun_verdict_names[RV_ASRUN_NVERDICT];
+
+struct rv_asrun_summary {
+	int64_t		 counts[RV_ASRUN_NVERDICT];	/* by verdict */
+	int64_t		 on_air_ms, substituted_ms;
+	int64_t		 bad;		/* verdicts but ok and off_air */
+};
+
 int	rv_asrun_reconcile(sqlite3 *db, const struct rv_asrun_reconcile *q,
-	    FILE *out, int64_t *bad, struct rv_err *err);
+	    FILE *out, struct rv_asrun_summary *sum, struct rv_err *err);
 
 #endif

@@ -28,6 +28,12 @@ rv-asrun ingest --from "$T/a.ev" -v 2>"$T/in.err"
 check_eq "ingest records every event" \
     "rv-asrun: $n events recorded, 0 duplicates, 0 refused, 0 sequence gaps, 0 sessions closed as terminated" \
     "$(tail -n 1 "$T/in.err")"
+P=$RV_RUN/metrics/rv-asrun-test-ar.prom
+check_eq "metrics: events recorded, none duplicated, refused or lost" "$n 0 0 0 0" \
+    "$(for m in events_total duplicates_total refused_total 'anomalies_total{channel="test-ar",kind="sequence_gap"}' \
+	'anomalies_total{channel="test-ar",kind="terminated"}'; do
+	case $m in *'}') metric "$P" "rv_asrun_$m" ;; *) metric "$P" "rv_asrun_$m{channel=\"test-ar\"}" ;; esac
+    done | paste -sd' ' -)"
 check_eq "sequence 1..N in the table" "1 $n $n" \
     "$(q "SELECT min(seq), max(seq), count(*) FROM asrun_events" | tr '|' ' ')"
 rv-asrun ingest -v <"$T/a.ev" 2>"$T/in.err"
@@ -130,6 +136,13 @@ rv-asrun reconcile test-ar $W >"$T/rec.txt"
 check_eq "a clean render reconciles to ok (exit 0)" "0" "$?"
 check_eq "its summary" "SUMMARY ok=15 late=0 early=0 short=0 long=0 missing=0 extra=0 substituted=0 gap=0 off_air=6
 on air 120.019 s, substituted 0.000 s, 0 out of tolerance" "$(tail -n 2 "$T/rec.txt")"
+R=$RV_RUN/metrics/rv-reconcile-test-ar.prom
+check_eq "metrics: the verdicts of the last reconcile, its seconds on air" \
+    "15 6 0 0 120.019 0" \
+    "$(for m in 'verdicts{channel="test-ar",verdict="ok"}' 'verdicts{channel="test-ar",verdict="off_air"}' \
+	'verdicts{channel="test-ar",verdict="gap"}' 'verdicts{channel="test-ar",verdict="missing"}' \
+	'on_air_seconds{channel="test-ar"}' 'substituted_seconds{channel="test-ar"}'; do
+	metric "$R" "rv_asrun_$m"; done | paste -sd' ' -)"
 check_eq "every segment starts within one frame (33 ms) of its plan" "0" \
     "$(awk '$2 == "ok" && ($3 > 33 || $3 < -33)' "$T/rec.txt" | wc -l | tr -d ' ')"
 # shellcheck disable=SC2086
