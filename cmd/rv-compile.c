@@ -19,6 +19,7 @@
 #include "db.h"
 #include "frame.h"
 #include "json.h"
+#include "metrics.h"
 #include "tz.h"
 
 static const char usage[] =
@@ -191,6 +192,66 @@ today(const struct opts *o, const struct rv_channel *c, struct rv_date *day)
 	return 0;
 }
 
+struct cmetrics {
+	const char	*id;
+	double		 failures, last_ok;
+	int		 days;
+};
+
+static void
+emit_compile(FILE *fp, void *arg)
+{
+	const struct cmetrics *m = arg;
+
+	rv_prom_family(fp, "rv_compile_failures_total", "counter", "Runs of "
+	    "rv-compile that failed.");
+	rv_prom_sample(fp, "rv_compile_failures_total", m->id, NULL, NULL,
+	    m->failures);
+	rv_prom_family(fp, "rv_compile_last_success_timestamp_seconds",
+	    "gauge", "When rv-compile last succeeded (0: never).");
+	rv_prom_sample(fp, "rv_compile_last_success_timestamp_seconds", m->id,
+	    NULL, NULL, m->last_ok);
+	rv_prom_family(fp, "rv_compile_days", "gauge", "Broadcast days the "
+	    "last run compiled.");
+	rv_prom_sample(fp, "rv_compile_days", m->id, NULL, NULL, m->days);
+}
+
+/* rv-compile-<id>.prom: the counters of the runs before, carried. */
+static void
+compile_metrics(const struct rv_config *cfg, const struct opts *o,
+    const struct rv_channel *c, int failed, int days)
+{
+	struct cmetrics m = { 0 };
+	struct rv_metrics mx;
+	struct rv_err err;
+	char id[256], series[320], *dot;
+	const char *base;
+
+	if (o->check)
+		return;		/* writes nothing */
+	base = strrchr(o->file, '/');
+	snprintf(id, sizeof(id), "%s", c ? c->id : base ? base + 1 : o->file);
+	if (c == NULL && (dot = strrchr(id, '.')) != NULL)
+		*dot = 0;
+	m.id = id;
+	m.days = days;
+	if (rv_metrics_init(&mx, cfg->run_dir, "rv-compile", id, &err) < 0) {
+		rv_warnx("metrics: %s", err.msg);
+		return;
+	}
+	snprintf(series, sizeof(series), "rv_compile_failures_total{"
+	    "channel=\"%s\"}", id);
+	rv_prom_read(mx.path, series, &m.failures);
+	snprintf(series, sizeof(series), "rv_compile_last_success_timestamp_"
+	    "seconds{channel=\"%s\"}", id);
+	rv_prom_read(mx.path, series, &m.last_ok);
+	if (failed)
+		m.failures++;
+	else
+		m.last_ok = (double)rv_wall_now() / 1000;
+	rv_metrics_tick(&mx, 1, emit_compile, &m, &err);
+}
+
 static int
 compile(struct opts *o)
 {
@@ -201,7 +262,7 @@ compile(struct opts *o)
 	struct rv_err err;
 	struct run r = { .o = o };
 	struct rv_date day;
-	int i, rc = -1;
+	int i = 0, rc = -1;
 
 	if (rv_cli_config(o->config, &cfg) < 0)
 		return RV_EXIT_FAIL;
@@ -209,6 +270,7 @@ compile(struct opts *o)
 	def.day_start_min = cfg.broadcast_day_start;
 	if (rv_channel_load(o->file, &def, &r.c, &d) < 0) {
 		rv_cli_print_diags(&d);
+		compile_metrics(&cfg, o, NULL, 1, 0);
 		return RV_EXIT_FAIL;
 	}
 	rv_cli_print_diags(&d);
@@ -257,6 +319,7 @@ compile(struct opts *o)
 		json_decref(z);
 	}
 out:
+	compile_metrics(&cfg, o, r.c, rc != 0, rc != 0 && i > 0 ? i - 1 : i);
 	rv_compile_state_free(&r.chain);
 	rv_compiler_free(r.k);
 	rv_catalog_free(cat);

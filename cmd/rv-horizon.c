@@ -23,6 +23,7 @@
 #include "frame.h"
 #include "horizon.h"
 #include "json.h"
+#include "metrics.h"
 #include "xmltv.h"
 
 static const char usage[] =
@@ -169,6 +170,76 @@ when(int64_t t, char *buf, size_t n)
 	return t > 0 ? rv_time_format(t, buf, n) : "(empty)";
 }
 
+struct hmetrics {
+	const char			*id;
+	const struct rv_horizon_status	*s;
+	int64_t				 now, failed;
+};
+
+static void
+emit_horizon(FILE *fp, void *arg)
+{
+	const struct hmetrics *h = arg;
+	const struct rv_horizon_status *s = h->s;
+	const char *id = h->id;
+
+	rv_prom_family(fp, "rv_horizon_epg_depth_seconds", "gauge", "How far "
+	    "past now the guide horizon reached at the last extension.");
+	rv_prom_sample(fp, "rv_horizon_epg_depth_seconds", id, NULL, NULL,
+	    s->epg_end_ms > h->now ? (double)(s->epg_end_ms - h->now) / 1000 :
+	    0);
+	rv_prom_family(fp, "rv_horizon_execution_depth_seconds", "gauge",
+	    "How far past now the execution horizon reached at the last "
+	    "extension.");
+	rv_prom_sample(fp, "rv_horizon_execution_depth_seconds", id, NULL,
+	    NULL, s->exec_end_ms > h->now ? (double)(s->exec_end_ms - h->now) /
+	    1000 : 0);
+	rv_prom_family(fp, "rv_horizon_epg_end_timestamp_seconds", "gauge",
+	    "Where the guide horizon ends.");
+	rv_prom_sample(fp, "rv_horizon_epg_end_timestamp_seconds", id, NULL,
+	    NULL, (double)s->epg_end_ms / 1000);
+	rv_prom_family(fp, "rv_horizon_execution_end_timestamp_seconds",
+	    "gauge", "Where the execution horizon ends.");
+	rv_prom_sample(fp, "rv_horizon_execution_end_timestamp_seconds", id,
+	    NULL, NULL, (double)s->exec_end_ms / 1000);
+	rv_prom_family(fp, "rv_horizon_last_extension_timestamp_seconds",
+	    "gauge", "The last successful extension (0: never).");
+	rv_prom_sample(fp, "rv_horizon_last_extension_timestamp_seconds", id,
+	    NULL, NULL, (double)s->last_ok_ms / 1000);
+	rv_prom_family(fp, "rv_horizon_compile_failures_total", "counter",
+	    "Failed extensions on record: the channel file did not load or "
+	    "compile, and the previous horizon stood.");
+	rv_prom_sample(fp, "rv_horizon_compile_failures_total", id, NULL, NULL,
+	    (double)(s->failures > h->failed ? s->failures : h->failed));
+	rv_prom_family(fp, "rv_horizon_unfilled_break_seconds", "gauge",
+	    "Break seconds ahead that no spot fills (missing ads).");
+	rv_prom_sample(fp, "rv_horizon_unfilled_break_seconds", id, NULL, NULL,
+	    (double)s->unfilled_ahead_ms / 1000);
+	rv_prom_family(fp, "rv_horizon_seams", "gauge", "Gaps and overlaps "
+	    "in the execution horizon ahead.");
+	rv_prom_sample(fp, "rv_horizon_seams", id, NULL, NULL, s->seams);
+}
+
+/* rv-horizon-<id>.prom after an extension of a channel, good or bad.
+ * failed: this run failed (counted even when the database has no row
+ * for the channel to log it against). */
+static void
+horizon_metrics(struct ctx *x, const char *id, int failed)
+{
+	struct rv_horizon_status s;
+	struct rv_metrics m;
+	struct hmetrics h = { id, &s, x->now, failed };
+	struct rv_err err;
+
+	if (rv_horizon_status(x->db, id, x->now, &s, &err) < 0) {
+		memset(&s, 0, sizeof(s));
+		rv_info("metrics: %s", err.msg);
+	}
+	if (rv_metrics_init(&m, x->cfg.run_dir, "rv-horizon", id, &err) < 0 ||
+	    rv_metrics_tick(&m, 1, emit_horizon, &h, &err) < 0)
+		rv_warnx("metrics: %s", err.msg);
+}
+
 static int
 cmd_extend(struct ctx *x, int argc, char **argv)
 {
@@ -199,6 +270,8 @@ cmd_extend(struct ctx *x, int argc, char **argv)
 				rv_horizon_log_failure(x->db, base, x->now,
 				    err.msg, &e2);
 			rv_warnx("%s", err.msg);
+			if (base)
+				horizon_metrics(x, base, 1);
 			free(base);
 			failed = 1;
 			continue;
@@ -208,7 +281,9 @@ cmd_extend(struct ctx *x, int argc, char **argv)
 			rv_cli_print_diags(&d);
 			rv_warnx("%s; the previous horizon stands", err.msg);
 			failed = 1;
+			horizon_metrics(x, c->id, 1);
 		} else {
+			horizon_metrics(x, c->id, 0);
 			rv_cli_print_diags(&d);
 			printf("%s: compiled %d day%s, expanded %d block%s; "
 			    "guide to %s, execution to %s\n", c->id,

@@ -816,6 +816,8 @@ rv_horizon_status(sqlite3 *db, const char *channel_id, int64_t now_ms,
 	s->unfilled_ahead_ms = one_int(db, "SELECT sum(unfilled_ms) FROM"
 	    " playout_blocks WHERE channel_id = ?1 AND end_ms > ?2", channel_id,
 	    now_ms);
+	s->failures = one_int(db, "SELECT count(*) FROM extensions WHERE"
+	    " channel_id = ?1 AND ok = 0 AND ?2 = ?2", channel_id, 0);
 	s->covers_now = one_int(db, "SELECT count(*) FROM playout_blocks WHERE"
 	    " channel_id = ?1 AND start_ms <= ?2 AND end_ms > ?2", channel_id,
 	    now_ms) > 0;

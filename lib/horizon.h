@@ -76,6 +76,7 @@ struct rv_horizon_status {
 	int64_t	 last_failure_ms;		/* after the last success */
 	char	 last_failure[512];
 	int64_t	 unfilled_ahead_ms;
+	int64_t	 failures;			/* failed extensions on record */
 	int	 seams;				/* gaps and overlaps ahead */
 	int	 covers_now;			/* an exec block holds now */
 };

@@ -185,6 +185,26 @@ rv_prom_hist_write(FILE *fp, const char *name, const char *channel,
 	fprintf(fp, " %lld\n", (long long)h->count);
 }
 
+int
+rv_prom_read(const char *path, const char *series, double *v)
+{
+	size_t n = strlen(series);
+	char line[1024], *end;
+	FILE *fp;
+	int rc = -1;
+
+	if ((fp = fopen(path, "re")) == NULL)
+		return -1;
+	while (rc < 0 && fgets(line, sizeof(line), fp) != NULL)
+		if (strncmp(line, series, n) == 0 && line[n] == ' ') {
+			*v = strtod(line + n + 1, &end);
+			if (end != line + n + 1)
+				rc = 0;
+		}
+	fclose(fp);
+	return rc;
+}
+
 /* One family while merging: its header lines and its samples. */
 struct fam {
 	char	*name;

@@ -72,6 +72,11 @@ void	rv_prom_observe(struct rv_prom_hist *h, double v);
 void	rv_prom_hist_write(FILE *fp, const char *name, const char *channel,
 	    const struct rv_prom_hist *h);
 
+/* The value of one series ("name" or "name{labels}", as written) in the
+ * exposition file at path: 0 with *v, -1 when the file or the series is
+ * not there.  For a one-shot program's counters, carried across runs. */
+int	rv_prom_read(const char *path, const char *series, double *v);
+
 /* Join n exposition texts into one, family by family, in the order the
  * families are first seen.  Lines that are neither comments nor samples
  * are dropped.  Returns a malloc'd text, or NULL when out of memory. */

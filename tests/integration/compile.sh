@@ -110,6 +110,17 @@ check_grep "the unknown pool is named with its place" \
     "broken.yaml:[0-9]*:[0-9]*: unknown pool (nosuchpool)" "$T/.err"
 check_grep "the bad time is named with its place" \
     "broken.yaml:[0-9]*:[0-9]*: not a time of day HH:MM (25:00)" "$T/.err"
+P=$RV_RUN/metrics/rv-compile-cheers-24-7.prom
+check_eq "metrics: the last run compiled 3 days, no failure, a success on record" "3 0 1" \
+    "$(metric "$P" 'rv_compile_days{channel="cheers-24-7"}') $(metric "$P" \
+    'rv_compile_failures_total{channel="cheers-24-7"}') $(metric "$P" \
+    'rv_compile_last_success_timestamp_seconds{channel="cheers-24-7"}' | awk '{ print ($1 > 1700000000) }')"
+rv-compile "$T/broken.yaml" 2>/dev/null | cat >/dev/null
+rv-compile "$T/broken.yaml" 2>/dev/null | cat >/dev/null
+P=$RV_RUN/metrics/rv-compile-broken.prom
+check_eq "metrics: failures counted across runs, never a success" "2 0" \
+    "$(metric "$P" 'rv_compile_failures_total{channel="broken"}') $(metric "$P" \
+    'rv_compile_last_success_timestamp_seconds{channel="broken"}')"
 check_status "frames are not written to a terminal-less usage error" 2 \
     rv-compile --days 3 "$CH/cheers-24-7.yaml"
 

@@ -50,6 +50,19 @@ check_status "extend 5 h later" 0 rv-horizon --now 2026-01-05T20:00:00Z extend c
 check_eq "execution reaches 6 h (+1 h margin) past the new clock" 1767668400000 \
     "$(rv-horizon --now 2026-01-05T20:00:00Z status --json cheers-24-7 | jq '.[0].exec_end_ms')"
 
+P=$RV_RUN/metrics/rv-horizon-cheers-24-7.prom
+m() { metric "$P" "rv_horizon_$1{channel=\"cheers-24-7\"}"; }
+check_eq "metrics: 13 channels, a file each" 13 "$(ls "$RV_RUN"/metrics/rv-horizon-*.prom | wc -l | tr -d ' ')"
+check_eq "metrics: depths from the clock, ends, last extension = the clock, no failure" \
+    "25200 $(( (1767668400000 - 1767643200000) / 1000 )) 1767668400 1767643200 0 0" \
+    "$(m execution_depth_seconds) $(m execution_end_timestamp_seconds | awk '{ print $1 - 1767643200 }') \
+$(m execution_end_timestamp_seconds) $(m last_extension_timestamp_seconds) $(m compile_failures_total) $(m seams)"
+check_eq "metrics: the guide depth is its end less the clock" \
+    "$(( $(m epg_end_timestamp_seconds) - 1767643200 ))" "$(m epg_depth_seconds)"
+check_eq "metrics: unfilled break seconds ahead = the status's" \
+    "$(rv-horizon --now 2026-01-05T20:00:00Z status --json cheers-24-7 | jq '.[0].unfilled_ahead_ms / 1000')" \
+    "$(m unfilled_break_seconds)"
+
 # A channel file broken by an edit keeps its horizon and exits 1.
 mkdir "$T/ch"
 cp "$RV_CHANNELS"/*.yaml "$T/ch/"
@@ -63,6 +76,8 @@ check_eq "the broken channel's horizon stands" "$before" \
     "$(sqlite3 "$RV_DB" "SELECT count(*), max(end_ms) FROM program_blocks WHERE channel_id = 'cheers-24-7'")"
 check_eq "the failure is on record" "1" \
     "$(sqlite3 "$RV_DB" "SELECT count(*) FROM extensions WHERE channel_id = 'cheers-24-7' AND ok = 0")"
+check_eq "metrics: a compile failure, the last good extension unchanged" "1 1767643200" \
+    "$(m compile_failures_total) $(m last_extension_timestamp_seconds)"
 
 # rv-compile | rv-horizon publish, on a fresh database.
 DB2=$T/pub.db

@@ -163,6 +163,16 @@ file_is_replaced_and_paced(void **state)
 	assert_non_null(strstr(buf, "rv_calls 2\n"));
 	assert_non_null(strstr(buf, "rv_metrics_updated_timestamp_seconds{"
 	    "program=\"rv-air\",channel=\"one\"} "));
+	/* A series read back, for counters carried across runs. */
+	{
+		double v = 0;
+
+		assert_int_equal(rv_prom_read(m.path, "rv_calls", &v), 0);
+		assert_true(v == 2);
+		assert_int_equal(rv_prom_read(m.path, "rv_call", &v), -1);
+		assert_int_equal(rv_prom_read("/nonexistent/x.prom",
+		    "rv_calls", &v), -1);
+	}
 	snprintf(path, sizeof(path), "%s/metrics/rv-air-one.prom.tmp", dir);
 	assert_int_equal(stat(path, &st), -1);
 	/* A folder that cannot be written: -1 with the path, not a crash. */
