@@ -170,6 +170,27 @@ start_stages() {
 	return 0
 }
 
+# The supervisor's metrics file (retrovue(7) METRICS): restarts of the
+# channel's pipeline after a stage died, carried across supervisor runs.
+restarts=""
+write_metrics() {
+	m=$run_dir/metrics/rv-channel-$ch.prom
+	mkdir -p "$run_dir/metrics" 2>/dev/null || return 0
+	if [ -z "$restarts" ]; then
+		restarts=$(awk -v s="rv_channel_restarts_total{channel=\"$ch\"}" \
+		    'index($0, s " ") == 1 { print $2 }' "$m" 2>/dev/null)
+		restarts=${restarts:-0}
+	fi
+	{
+		echo "# HELP rv_channel_restarts_total Restarts of the channel's pipeline after a stage died."
+		echo "# TYPE rv_channel_restarts_total counter"
+		echo "rv_channel_restarts_total{channel=\"$ch\"} $restarts"
+		echo "# HELP rv_metrics_updated_timestamp_seconds When a program last wrote its metrics file."
+		echo "# TYPE rv_metrics_updated_timestamp_seconds gauge"
+		echo "rv_metrics_updated_timestamp_seconds{program=\"rv-channel\",channel=\"$ch\"} $(date +%s)"
+	} >"$m.tmp" 2>/dev/null && mv "$m.tmp" "$m"
+}
+
 cmd_run() {
 	[ $# -ge 1 ] || usage "run: name a channel"
 	ch=$1
@@ -208,6 +229,7 @@ cmd_run() {
 	exec 9>"$dir/log.fifo"
 	trap 'printf "%s: %s stopping\n" "$PROG" "$ch" >&9; cleanup; exit 0' TERM INT HUP
 	printf '%s: %s starting\n' "$PROG" "$ch" >&9
+	write_metrics
 	# shellcheck disable=SC2086
 	set -- $BACKOFF
 	while :; do
@@ -244,6 +266,8 @@ cmd_run() {
 			exit 1
 		fi
 		printf '%s: %s: restarting in %s s\n' "$PROG" "$ch" "$1" >&9
+		restarts=$((restarts + 1))
+		write_metrics
 		# In the background, so that a signal is handled at once.
 		sleep "$1" &
 		wait $!

@@ -80,12 +80,18 @@ emit_hls(FILE *fp, void *arg)
 	    NULL, NULL, (double)st.playlist_ms / 1000);
 }
 
+/* Every 5 s, and at once when a segment is done: a viewer's first
+ * segments show in the metrics as they come. */
 static void
 metrics(struct rv_hls *h, int force)
 {
+	static int64_t last = -1;
+	struct rv_hls_stats st;
 	struct rv_err err;
 
-	rv_metrics_tick(&mx, force, emit_hls, h, &err);
+	rv_hls_stats(h, &st);
+	rv_metrics_tick(&mx, force || st.segments != last, emit_hls, h, &err);
+	last = st.segments;
 }
 
 /* One frame of input.  -1 when the folder failed. */

@@ -35,6 +35,7 @@
 #include "db.h"
 #include "hls.h"
 #include "lineup.h"
+#include "metrics.h"
 #include "route.h"
 #include "xmltv.h"
 
@@ -92,9 +93,8 @@ struct server {
 	size_t		 nch;
 	int		 starting;
 	int64_t		 requests[RV_ROUTE_COUNT][CODES];
-	int64_t		 tune[TUNE_BUCKETS + 1];
-	double		 tune_sum;
-	int64_t		 tune_count;
+	struct rv_prom_hist tune;	/* tune-in seconds */
+	struct rv_metrics mx;		/* rv-serve.prom */
 };
 
 static struct server S;
@@ -335,13 +335,7 @@ playlist_ready(const struct chan *c)
 static void
 tune_in(double secs)
 {
-	size_t i;
-
-	for (i = 0; i < TUNE_BUCKETS; i++)
-		if (secs <= tune_buckets[i])
-			S.tune[i]++;
-	S.tune_count++;
-	S.tune_sum += secs;
+	rv_prom_observe(&S.tune, secs);
 }
 
 /* A starting channel: on air once its playlist exists; failed when a
@@ -519,11 +513,14 @@ chan_viewers(const struct chan *c, int64_t now)
 	return n;
 }
 
+static void emit_serve(FILE *, void *);
+
 /* The watcher: reap failed stages, stop channels a linger after their
  * last viewer. */
 static void *
 watcher(void *arg)
 {
+	struct rv_err err;
 	int64_t now;
 	size_t i;
 	int status;
@@ -556,6 +553,7 @@ watcher(void *arg)
 				chan_stop(c, "no viewer");
 		}
 		pthread_mutex_unlock(&S.mu);
+		rv_metrics_tick(&S.mx, 0, emit_serve, NULL, &err);
 	}
 	return NULL;
 }
@@ -958,49 +956,50 @@ counter(FILE *fp, const char *name, const char *help, size_t offset)
 {
 	size_t i;
 
-	fprintf(fp, "# HELP %s %s\n# TYPE %s counter\n", name, help, name);
+	rv_prom_family(fp, name, "counter", help);
 	for (i = 0; i < S.nch; i++)
-		fprintf(fp, "%s{channel=\"%s\"} %lld\n", name, S.ch[i]->id,
-		    (long long)*(const int64_t *)(const void *)
-		    ((const char *)S.ch[i] + offset));
+		rv_prom_sample(fp, name, S.ch[i]->id, NULL, NULL, (double)
+		    *(const int64_t *)(const void *)((const char *)S.ch[i] +
+		    offset));
 }
 
-static char *
-metrics_text(void)
+/* rv-serve's own metrics. */
+static void
+emit_serve(FILE *fp, void *arg)
 {
 	static const char *const states[] = { "stopped", "starting",
 	    "running", "stopping" };
-	char *out = NULL, p[PBUF];
-	size_t len = 0, i;
-	int64_t now = rv_wall_now(), cum = 0;
-	FILE *fp = open_memstream(&out, &len);
+	char p[PBUF], code[16];
+	struct stat st;
+	int64_t now = rv_wall_now();
+	size_t i;
 	int k;
 
-	if (fp == NULL)
-		return NULL;
+	(void)arg;
 	pthread_mutex_lock(&S.mu);
-	fprintf(fp, "# HELP rv_http_requests_total HTTP requests answered, "
-	    "by route and status code.\n# TYPE rv_http_requests_total "
-	    "counter\n");
+	rv_prom_family(fp, "rv_http_requests_total", "counter", "HTTP "
+	    "requests answered, by route and status code.");
 	for (i = 0; i < RV_ROUTE_COUNT; i++)
-		for (k = 0; k < CODES; k++)
-			if (S.requests[i][k] > 0)
-				fprintf(fp, "rv_http_requests_total{route=\"%s\","
-				    "code=\"%s\"} %lld\n", rv_route_name(
-				    (enum rv_route_kind)i), k < CODES - 1 ?
-				    (snprintf(p, sizeof(p), "%d", codes[k]), p) :
-				    "other", (long long)S.requests[i][k]);
-	fprintf(fp, "# HELP rv_viewers Viewers watching a channel now (HLS "
-	    "clients seen in the last 10 s and open TS streams).\n"
-	    "# TYPE rv_viewers gauge\n");
+		for (k = 0; k < CODES; k++) {
+			if (S.requests[i][k] == 0)
+				continue;
+			snprintf(code, sizeof(code), "%d", codes[k]);
+			fprintf(fp, "rv_http_requests_total{route=\"%s\","
+			    "code=\"%s\"} %lld\n", rv_route_name(
+			    (enum rv_route_kind)i), k < CODES - 1 ? code :
+			    "other", (long long)S.requests[i][k]);
+		}
+	rv_prom_family(fp, "rv_viewers", "gauge", "Viewers watching a "
+	    "channel now (HLS clients seen in the last 10 s and open TS "
+	    "streams).");
 	for (i = 0; i < S.nch; i++)
-		fprintf(fp, "rv_viewers{channel=\"%s\"} %d\n", S.ch[i]->id,
+		rv_prom_sample(fp, "rv_viewers", S.ch[i]->id, NULL, NULL,
 		    chan_viewers(S.ch[i], now));
-	fprintf(fp, "# HELP rv_channel_up 1 when the channel runs, by "
-	    "state.\n# TYPE rv_channel_up gauge\n");
+	rv_prom_family(fp, "rv_channel_up", "gauge", "1 when the channel "
+	    "runs, by state.");
 	for (i = 0; i < S.nch; i++)
-		fprintf(fp, "rv_channel_up{channel=\"%s\",state=\"%s\"} %d\n",
-		    S.ch[i]->id, states[S.ch[i]->state],
+		fprintf(fp, "rv_channel_up{channel=\"%s\",state=\"%s\"} "
+		    "%d\n", S.ch[i]->id, states[S.ch[i]->state],
 		    S.ch[i]->state == RUNNING);
 	counter(fp, "rv_channel_starts_total", "Channel starts on demand.",
 	    offsetof(struct chan, starts));
@@ -1008,18 +1007,81 @@ metrics_text(void)
 	    "last viewer or a failure.", offsetof(struct chan, stops));
 	counter(fp, "rv_channel_failures_total", "Channel starts that failed "
 	    "and stages that died.", offsetof(struct chan, failures));
-	fprintf(fp, "# HELP rv_tune_in_seconds Time from a channel's start "
-	    "to its first segment.\n# TYPE rv_tune_in_seconds histogram\n");
-	for (i = 0; i < TUNE_BUCKETS; i++) {
-		cum = S.tune[i];
-		fprintf(fp, "rv_tune_in_seconds_bucket{le=\"%g\"} %lld\n",
-		    tune_buckets[i], (long long)cum);
+	/* A running channel's playlist should never grow old. */
+	rv_prom_family(fp, "rv_hls_playlist_age_seconds", "gauge", "Age of "
+	    "a running channel's playlist.");
+	for (i = 0; i < S.nch; i++) {
+		if (S.ch[i]->state != RUNNING)
+			continue;
+		chan_dir(S.ch[i], p, sizeof(p), "hls/index.m3u8");
+		if (stat(p, &st) == 0)
+			rv_prom_sample(fp, "rv_hls_playlist_age_seconds",
+			    S.ch[i]->id, NULL, NULL, (double)(now -
+			    ((int64_t)st.st_mtim.tv_sec * 1000 +
+			    st.st_mtim.tv_nsec / 1000000)) / 1000);
 	}
-	fprintf(fp, "rv_tune_in_seconds_bucket{le=\"+Inf\"} %lld\n"
-	    "rv_tune_in_seconds_sum %.3f\nrv_tune_in_seconds_count %lld\n",
-	    (long long)S.tune_count, S.tune_sum, (long long)S.tune_count);
+	rv_prom_family(fp, "rv_tune_in_seconds", "histogram", "Time from a "
+	    "channel's start to its first segment.");
+	rv_prom_hist_write(fp, "rv_tune_in_seconds", NULL, &S.tune);
 	pthread_mutex_unlock(&S.mu);
-	fclose(fp);
+}
+
+/* Every program's metrics file (DESIGN.md §9) and rv-serve's own, one
+ * family under one header. */
+static char *
+metrics_text(void)
+{
+	char dir[PATH_MAX + 16], path[PATH_MAX + 300], *own = NULL;
+	char **texts = NULL, *out, **t;
+	size_t n = 0, len = 0, i;
+	struct dirent **names = NULL;
+	FILE *fp;
+	int k, nn;
+
+	if ((fp = open_memstream(&own, &len)) == NULL)
+		return NULL;
+	emit_serve(fp, NULL);
+	if (fclose(fp) != 0)
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s/metrics", S.cfg.run_dir);
+	nn = scandir(dir, &names, NULL, alphasort);
+	texts = calloc((size_t)(nn > 0 ? nn : 0) + 1, sizeof(*texts));
+	if (texts != NULL)
+		texts[n++] = own;
+	for (k = 0; k < nn; k++) {
+		const char *d = names[k]->d_name;
+		size_t l = strlen(d);
+
+		/* Its own file is what it just wrote; temporaries are
+		 * half-written. */
+		if (texts != NULL && l > 5 && strcmp(d + l - 5, ".prom") == 0 &&
+		    strcmp(d, "rv-serve.prom") != 0) {
+			snprintf(path, sizeof(path), "%s/%s", dir, d);
+			if ((fp = fopen(path, "re")) != NULL) {
+				char *buf = NULL;
+				size_t cap = 0, got;
+				FILE *mf = open_memstream(&buf, &cap);
+				char chunk[8192];
+
+				while (mf != NULL && (got = fread(chunk, 1,
+				    sizeof(chunk), fp)) > 0)
+					fwrite(chunk, 1, got, mf);
+				if (mf != NULL && fclose(mf) == 0)
+					texts[n++] = buf;
+				fclose(fp);
+			}
+		}
+		free(names[k]);
+	}
+	free(names);
+	if (texts == NULL) {
+		free(own);
+		return NULL;
+	}
+	out = rv_prom_merge((const char *const *)texts, n);
+	for (t = texts, i = 0; i < n; i++)
+		free(t[i]);
+	free(texts);
 	return out;
 }
 
@@ -1297,6 +1359,7 @@ main(int argc, char *argv[])
 		return RV_EXIT_FAIL;
 	}
 	pthread_mutex_init(&S.mu, NULL);
+	rv_prom_hist_init(&S.tune, tune_buckets, TUNE_BUCKETS);
 	/* Every channel known now shows in the metrics from the start. */
 	{
 		struct rv_lineup l;
@@ -1343,6 +1406,8 @@ main(int argc, char *argv[])
 	if (S.player[0] == '\0')
 		rv_info("no hls.min.js found: the guide page's player relies "
 		    "on the browser's own HLS");
+	if (rv_metrics_init(&S.mx, S.cfg.run_dir, "rv-serve", NULL, &err) < 0)
+		rv_warnx("metrics: %s", err.msg);
 	pthread_create(&w, NULL, watcher, NULL);
 	if (sigwait(&stop, &sig) == 0)
 		rv_stop_signal = sig;
@@ -1374,6 +1439,7 @@ main(int argc, char *argv[])
 			break;
 		usleep(20000);
 	}
+	rv_metrics_tick(&S.mx, 1, emit_serve, NULL, &err);
 	for (i = 0; i < S.nch; i++)
 		free(S.ch[i]);
 	free(S.ch);

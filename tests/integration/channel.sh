@@ -54,6 +54,8 @@ t1=$(now_ms)
 check_eq "after rv-air is killed the channel is back within 3 s ($((t1 - t0)) ms)" \
     "1" "$([ $((t1 - t0)) -lt 3000 ] && echo 1)"
 check_grep "the playlist marks the discontinuity" '^#EXT-X-DISCONTINUITY$' "$D/hls/index.m3u8"
+check_grep "metrics: the restart is counted" '^rv_channel_restarts_total{channel="test-ch"} 1$' \
+    "$RV_RUN/metrics/rv-channel-test-ch.prom"
 check_grep "the log says what happened, with the time" \
     '^20[0-9-]*T[0-9:]*Z rv-channel: test-ch: rv-air exited; restarting the channel$' "$D/channel.log"
 # Then it stays on the air: 30 s of it, every segment numbered in turn.

@@ -77,7 +77,7 @@ get /channel/91/../../retrovue.db >/dev/null
 check_eq "a path out of the folder is 404" "404" "$(cat "$T/code")"
 check_eq "POST is 405" "405" \
     "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$U/channels.m3u")"
-check_eq "no channel runs before a viewer" "" "$(ls "$T/run" 2>/dev/null)"
+check_eq "no channel runs before a viewer (the run folder holds only metrics)" "metrics" "$(ls "$T/run" 2>/dev/null)"
 
 # Tune in: the first playlist request starts channel 91.
 pl=$(get /channel/91.m3u8)
@@ -100,6 +100,15 @@ check_grep "metrics count the start" '^rv_channel_starts_total{channel="test-91"
 check_grep "and the viewer" '^rv_viewers{channel="test-91"} 1$' "$T/metrics"
 check_grep "and the tune-in time" '^rv_tune_in_seconds_count 1$' "$T/metrics"
 check_grep "and requests by route and code" '^rv_http_requests_total{route="playlist",code="200"} 1$' "$T/metrics"
+check_grep "and the playing channel's programs' files: rv-air's frames" \
+    '^rv_air_frames_total{channel="test-91",kind="content"} [0-9]' "$T/metrics"
+check_grep "and rv-hlsseg's segments" '^rv_hls_segments_total{channel="test-91"} [1-9]' "$T/metrics"
+check "and a fresh playlist (age under 5 s)" awk '/^rv_hls_playlist_age_seconds\{channel="test-91"\}/ { ok = $2 < 5 } END { exit !ok }' "$T/metrics"
+check_eq "a family found in several files is one family: one TYPE line" 1 \
+    "$(grep -c '^# TYPE rv_metrics_updated_timestamp_seconds ' "$T/metrics")"
+check_eq "and it has a series per program file" "rv-air rv-blockfeed rv-channel rv-hlsseg rv-horizon" \
+    "$(sed -n 's/^rv_metrics_updated_timestamp_seconds{program="\([^"]*\)",channel="test-91"}.*/\1/p' "$T/metrics" |
+    grep -v '^rv-asrun$' | sort | paste -sd' ' -)"
 curl -s --max-time 3 -o "$T/live.ts" "$U/channel/91.ts"
 check_eq "the continuous TS plays" "h264" \
     "$(ffprobe -v error -select_streams v -show_entries stream=codec_name \
