@@ -270,10 +270,12 @@ on_marker(void *arg, json_t *m)
 	return rc;
 }
 
-/* The channel's format from its file, through the database. */
+/* The channel's format from its file, through the database: size, rate,
+ * and the encoder settings it gives (the configuration's where it gives
+ * none).  A preset is copied into preset[n]. */
 static void
 channel_format(const struct rv_config *cfg, const char *channel,
-    struct rv_enc_config *enc)
+    struct rv_enc_config *enc, char *preset, size_t n)
 {
 	struct rv_channel_defaults def = { cfg->timezone,
 	    cfg->broadcast_day_start };
@@ -299,6 +301,14 @@ channel_format(const struct rv_config *cfg, const char *channel,
 		enc->width = c->width;
 		enc->height = c->height;
 		enc->rate = c->frame_rate;
+		if (c->preset != NULL) {
+			snprintf(preset, n, "%s", c->preset);
+			enc->preset = preset;
+		}
+		if (c->video_kbps > 0)
+			enc->video_kbps = c->video_kbps;
+		if (c->audio_kbps > 0)
+			enc->audio_kbps = c->audio_kbps;
 	}
 	rv_diags_free(&d);
 	rv_channel_free(c);
@@ -412,7 +422,7 @@ play(struct opts *op, struct rv_config *cfg)
 	struct rv_err err;
 	pthread_t rt, et;
 	json_t *plan, *h;
-	char session[160], channel[128];
+	char session[160], channel[128], preset[32];
 	int64_t epoch, start;
 	int eof, rc = -1;
 
@@ -443,16 +453,26 @@ play(struct opts *op, struct rv_config *cfg)
 	ac.enc.width = 1280;
 	ac.enc.height = 720;
 	ac.enc.rate = (struct rv_rate){ 30000, 1001 };
-	channel_format(cfg, ac.channel, &ac.enc);
+	/* The command line, then the channel file, then the
+	 * configuration. */
+	ac.enc.preset = cfg->playout.preset;
+	ac.enc.video_kbps = cfg->playout.video_bitrate_kbps;
+	ac.enc.audio_kbps = cfg->playout.audio_bitrate_kbps;
+	channel_format(cfg, ac.channel, &ac.enc, preset, sizeof(preset));
 	if (op->width > 0) {
 		ac.enc.width = op->width;
 		ac.enc.height = op->height;
 	}
 	if (op->rate.num > 0)
 		ac.enc.rate = op->rate;
-	ac.enc.preset = op->preset ? op->preset : cfg->playout.preset;
-	ac.enc.video_kbps = op->kbps ? op->kbps : cfg->playout.video_bitrate_kbps;
-	ac.enc.audio_kbps = cfg->playout.audio_bitrate_kbps;
+	if (op->preset != NULL)
+		ac.enc.preset = op->preset;
+	if (op->kbps > 0)
+		ac.enc.video_kbps = op->kbps;
+	rv_info("%s: %dx%d at %lld/%lld, libx264 %s at %d kb/s, AAC at %d "
+	    "kb/s", ac.channel, ac.enc.width, ac.enc.height,
+	    (long long)ac.enc.rate.num, (long long)ac.enc.rate.den, ac.enc.preset, ac.enc.video_kbps,
+	    ac.enc.audio_kbps);
 	ac.enc.gop_seconds = cfg->playout.gop_seconds;
 	ac.enc.service_name = ac.channel;
 	ac.hold_ms = 500;

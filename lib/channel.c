@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "hash.h"
 #include "tz.h"
 
@@ -701,7 +702,17 @@ parse_format(struct rv_channel *c, struct rv_diags *d,
 	    "grid_minutes", NULL });
 	if ((v = yml_get(n, "video")) != NULL && v->kind == YML_MAP) {
 		check_keys(d, v, (const char *const[]){ "width", "height",
-		    "frame_rate", NULL });
+		    "frame_rate", "preset", "bitrate_kbps", NULL });
+		if ((r = yml_get(v, "preset")) != NULL) {
+			if (yml_str(r, &s, &err) < 0)
+				failed(d, &err);
+			else if (!rv_config_preset_ok(s))
+				at_error(d, r, "%s (%s)", RV_PRESETS_MSG, s);
+			else
+				c->preset = get_str(d, v, "preset", 0);
+		}
+		if (get_int(d, v, "bitrate_kbps", 100, 50000, &x) > 0)
+			c->video_kbps = (int)x;
 		/* Even sizes: 4:2:0 chroma needs them. */
 		if (get_int(d, v, "width", 16, 7680, &x) > 0) {
 			if (x % 2)
@@ -726,7 +737,9 @@ parse_format(struct rv_channel *c, struct rv_diags *d,
 	}
 	if ((v = yml_get(n, "audio")) != NULL && v->kind == YML_MAP) {
 		check_keys(d, v, (const char *const[]){ "sample_rate",
-		    "channels", NULL });
+		    "channels", "bitrate_kbps", NULL });
+		if (get_int(d, v, "bitrate_kbps", 32, 512, &x) > 0)
+			c->audio_kbps = (int)x;
 		if (get_int(d, v, "sample_rate", 8000, 192000, &x) > 0)
 			c->sample_rate = (int)x;
 		if (get_int(d, v, "channels", 1, 8, &x) > 0)
@@ -1015,6 +1028,7 @@ rv_channel_free(struct rv_channel *c)
 	free(c->group);
 	free(c->filler_path);
 	free(c->filler_title);
+	free(c->preset);
 	yml_free(c->doc);
 	free(c);
 }

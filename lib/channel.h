@@ -113,6 +113,10 @@ struct rv_channel {
 	int		 width, height;
 	struct rv_rate	 frame_rate;
 	int		 sample_rate, audio_channels;
+	/* Encoder settings of this channel; NULL / 0: the configuration's
+	 * playout defaults. */
+	char		*preset;
+	int		 video_kbps, audio_kbps;
 	char		*filler_path;
 	int64_t		 filler_ms;
 	char		*filler_title;

@@ -328,6 +328,12 @@ in_list(const char *const *list, const char *s)
 	return false;
 }
 
+int
+rv_config_preset_ok(const char *s)
+{
+	return in_list(presets, s);
+}
+
 static bool
 has_control(const char *s)
 {
@@ -612,10 +618,8 @@ apply_string(struct apply *a, const struct key *k, const struct yml_node *n)
 			return yml_errf(a->err, n, "unknown time zone (%s)", v);
 		break;
 	case K_PRESET:
-		if (!in_list(presets, s))
-			return yml_errf(a->err, n, "expected a libx264 preset: "
-			    "ultrafast, superfast, veryfast, faster, fast, "
-			    "medium, slow, slower or veryslow (%s)", v);
+		if (!rv_config_preset_ok(s))
+			return yml_errf(a->err, n, "%s (%s)", RV_PRESETS_MSG, v);
 		break;
 	case K_LISTEN:
 		if (check_listen(a, n, s, v) == -1)

@@ -125,4 +125,9 @@ struct rv_config_sys {
 };
 void	rv_config_set_sys(const struct rv_config_sys *sys);
 
+/* A libx264 preset name (for a channel file's format too). */
+int	rv_config_preset_ok(const char *s);
+#define RV_PRESETS_MSG	"expected a libx264 preset: ultrafast, superfast, " \
+	"veryfast, faster, fast, medium, slow, slower or veryslow"
+
 #endif

@@ -133,4 +133,18 @@ check_eq "metrics: substituted segments counted as the evidence says" \
     "$(rv-frame dump "$T/ev2.bin" | jq -s '[.[].json | select(.kind == "segment_end" and .status == "substituted")] | length')" \
     "$(metric "$P" 'rv_air_segments_total{channel="test-air",status="substituted"}')"
 
+# Encoder settings from the channel file; the command line wins over them.
+sed -i 's/frame_rate: "30000\/1001" }/frame_rate: "30000\/1001", preset: superfast, bitrate_kbps: 700 }/' \
+    "$T/ch/test-air.yaml"
+rv-blockfeed --clock fast --now 2026-01-05T12:00:30Z --until 2026-01-05T12:00:40Z test-air 2>/dev/null |
+    rv-air -v --clock fast 2>"$T/air3.err" | rv-frame ts >"$T/air3.ts"
+check_grep "the channel file's preset and bit rate are used" \
+    'test-air: 320x240 at 30000/1001, libx264 superfast at 700 kb/s' "$T/air3.err"
+check "and reach the encoder (x264's own record of its options)" \
+    sh -c "grep -a -q 'vbv_maxrate=700' '$T/air3.ts'"
+rv-blockfeed --clock fast --now 2026-01-05T12:00:30Z --until 2026-01-05T12:00:40Z test-air 2>/dev/null |
+    rv-air -v --clock fast --preset ultrafast --bitrate 900 2>"$T/air4.err" >/dev/null
+check_grep "--preset and --bitrate win over the channel file" \
+    'test-air: 320x240 at 30000/1001, libx264 ultrafast at 900 kb/s' "$T/air4.err"
+
 done_testing

@@ -421,6 +421,49 @@ odd_width_is_an_error_with_place_and_value(void **state)
 }
 
 static void
+encoder_settings_of_a_channel_are_read_and_checked(void **state)
+{
+	struct rv_channel *c;
+
+	(void)state;
+	c = load_ok("enc.yaml",
+	    "channel: test-ch\n"
+	    "timezone: UTC\n"
+	    "format:\n"
+	    "  video: {width: 640, height: 360, preset: superfast,"
+	    " bitrate_kbps: 1200}\n"
+	    "  audio: {bitrate_kbps: 96}\n"
+	    "schedule: {}\n");
+	assert_string_equal(c->preset, "superfast");
+	assert_int_equal(c->video_kbps, 1200);
+	assert_int_equal(c->audio_kbps, 96);
+	/* None given: the configuration's defaults apply. */
+	c = load_ok("noenc.yaml", "channel: test-ch\ntimezone: UTC\n"
+	    "schedule: {}\n");
+	assert_null(c->preset);
+	assert_int_equal(c->video_kbps, 0);
+	assert_int_equal(c->audio_kbps, 0);
+	load_bad("preset.yaml",
+	    "channel: test-ch\n"
+	    "timezone: UTC\n"
+	    "format:\n"
+	    "  video: {preset: quick}\n"
+	    "schedule: {}\n");
+	assert_one_error("preset.yaml", "4:19", "expected a libx264 preset: "
+	    "ultrafast, superfast, veryfast, faster, fast, medium, slow, "
+	    "slower or veryslow (quick)");
+	load_bad("kbps.yaml",
+	    "channel: test-ch\n"
+	    "timezone: UTC\n"
+	    "format:\n"
+	    "  audio: {bitrate_kbps: 8}\n"
+	    "schedule: {}\n");
+	assert_int_equal(fx.d.nerrors, 1);
+	assert_non_null(strstr(fx.d.errors[0], "kbps.yaml:4:"));
+	assert_non_null(strstr(fx.d.errors[0], "(8)"));
+}
+
+static void
 every_problem_of_a_file_is_reported_in_one_run(void **state)
 {
 	char want[2048];
@@ -693,6 +736,7 @@ main(void)
 		TEST(channel_id_with_upper_case_letters_is_an_error),
 		TEST(grid_minutes_that_does_not_divide_a_day_is_an_error_at_its_value),
 		TEST(odd_width_is_an_error_with_place_and_value),
+		TEST(encoder_settings_of_a_channel_are_read_and_checked),
 		TEST(every_problem_of_a_file_is_reported_in_one_run),
 		TEST(unknown_keys_are_warnings_with_their_place),
 		TEST(weighted_mode_is_random_with_a_warning),
