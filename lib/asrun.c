@@ -196,6 +196,22 @@ record(sqlite3 *db, const struct event *e, const char *json, size_t len,
 			return -1;
 		st->gaps++;
 	}
+	/* A late event may fill a gap recorded before: once every event
+	 * before the one that showed the gap is here, nothing was lost and
+	 * the anomaly goes. */
+	if (e->seq < last) {
+		if (rv_db_prepare(db, "DELETE FROM asrun_anomalies WHERE "
+		    "session_id = ?1 AND kind = 'sequence_gap' AND seq > ?2 AND"
+		    " (SELECT count(*) FROM asrun_events v WHERE v.session_id ="
+		    " ?1 AND v.seq < asrun_anomalies.seq) = asrun_anomalies.seq"
+		    " - 1", &s, err) < 0)
+			return -1;
+		sqlite3_bind_text(s, 1, e->session, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 2, e->seq);
+		if (step_done(db, s, "clearing a filled gap", err) < 0)
+			return -1;
+		st->filled += sqlite3_changes(db);
+	}
 	if (e->seq > last) {
 		if (rv_db_prepare(db, "UPDATE asrun_sessions SET last_seq = ?2 "
 		    "WHERE session_id = ?1", &s, err) < 0)

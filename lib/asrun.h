@@ -6,7 +6,8 @@
  * Ingest.  One event is one transaction, committed before the next is
  * read.  (session, seq) is unique: a replayed or duplicated event changes
  * nothing.  A sequence number beyond the next one expected records a
- * sequence_gap anomaly (the missing numbers) rather than hiding it; a
+ * sequence_gap anomaly (the missing numbers) rather than hiding it, and
+ * the late arrival of the last of them removes it (nothing was lost); a
  * session_start closes every other session of the channel still open as
  * "terminated" at the instant of its last event (its rv-air was killed),
  * with a terminated anomaly.  Bad events are refused with the reason and
@@ -35,6 +36,7 @@ enum rv_asrun_result {
 
 struct rv_asrun_stats {
 	int64_t		 recorded, duplicates, refused, gaps, terminated;
+	int64_t		 filled;	/* gaps a late event closed */
 	char		 channel[128];	/* of the first event recorded */
 };
 

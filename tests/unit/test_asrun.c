@@ -227,6 +227,33 @@ a_sequence_gap_is_an_anomaly_naming_the_missing_events(void **state)
 }
 
 static void
+late_events_that_fill_a_gap_clear_its_anomaly(void **state)
+{
+	struct fx *f = *state;
+
+	INGEST_OK(f, EV("session_start", "s1", 1, 0) "}", (long long)T0);
+	INGEST_OK(f, EV("block_start", "s1", 4, 90) ", \"block_id\": \""
+	    BLOCK "\"}", (long long)(T0 + 3 * SEC));
+	/* 2 of the missing 2 and 3: still a gap */
+	INGEST_OK(f, EV("block_fence", "s1", 2, 30) ", \"block_id\": \""
+	    BLOCK "\", \"frames\": 30}", (long long)(T0 + SEC));
+	assert_int_equal(query(f->db, "SELECT count(*) FROM asrun_anomalies"),
+	    1);
+	/* 3: nothing is missing any more */
+	INGEST_OK(f, EV("block_start", "s1", 3, 30) ", \"block_id\": \""
+	    BLOCK "\"}", (long long)(T0 + SEC));
+	assert_int_equal(query(f->db, "SELECT count(*) FROM asrun_anomalies"),
+	    0);
+	assert_int_equal(f->st.gaps, 1);
+	assert_int_equal(f->st.filled, 1);
+	/* a replay of 3 changes nothing */
+	assert_int_equal(ingest(f, EV("block_start", "s1", 3, 30) ", "
+	    "\"block_id\": \"" BLOCK "\"}", (long long)(T0 + SEC)),
+	    RV_ASRUN_DUPLICATE);
+	assert_int_equal(f->st.filled, 1);
+}
+
+static void
 a_late_event_fills_a_gap_without_a_new_anomaly(void **state)
 {
 	struct fx *f = *state;
@@ -839,6 +866,7 @@ main(void)
 		T(an_event_ingested_twice_is_recorded_once),
 		T(a_sequence_gap_is_an_anomaly_naming_the_missing_events),
 		T(a_late_event_fills_a_gap_without_a_new_anomaly),
+		T(late_events_that_fill_a_gap_clear_its_anomaly),
 		T(a_session_seen_first_past_its_start_is_a_gap_from_one),
 		T(session_end_sets_ended_ms_and_end_reason),
 		T(new_session_terminates_the_open_one_at_its_last_event),
