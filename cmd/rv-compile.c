@@ -211,9 +211,9 @@ emit_compile(FILE *fp, void *arg)
 	    "gauge", "When rv-compile last succeeded (0: never).");
 	rv_prom_sample(fp, "rv_compile_last_success_timestamp_seconds", m->id,
 	    NULL, NULL, m->last_ok);
-	rv_prom_family(fp, "rv_compile_days", "gauge", "Broadcast days the "
+	rv_prom_family(fp, "rv_compile_schedules", "gauge", "Broadcast-day schedules the "
 	    "last run compiled.");
-	rv_prom_sample(fp, "rv_compile_days", m->id, NULL, NULL, m->days);
+	rv_prom_sample(fp, "rv_compile_schedules", m->id, NULL, NULL, m->days);
 }
 
 /* rv-compile-<id>.prom: the counters of the runs before, carried. */

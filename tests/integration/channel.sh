@@ -16,18 +16,6 @@ D=$T/run/test-ch
 
 # now_ms: the wall clock in milliseconds.
 now_ms() { date +%s%3N; }
-# until_true TENTHS COMMAND...: poll COMMAND every 0.1 s, at most TENTHS
-# times; status 1 if it never held.
-until_true() {
-	_t=$1
-	shift
-	while [ "$_t" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		_t=$((_t - 1))
-	done
-	return 1
-}
 segments() { find "$D/hls" -name '[0-9]*.ts' 2>/dev/null | wc -l; }
 has_segments() { [ "$(segments)" -ge "$1" ]; }
 gone() { ! kill -0 "$1" 2>/dev/null; }

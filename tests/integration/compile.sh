@@ -112,7 +112,7 @@ check_grep "the bad time is named with its place" \
     "broken.yaml:[0-9]*:[0-9]*: not a time of day HH:MM (25:00)" "$T/.err"
 P=$RV_RUN/metrics/rv-compile-cheers-24-7.prom
 check_eq "metrics: the last run compiled 3 days, no failure, a success on record" "3 0 1" \
-    "$(metric "$P" 'rv_compile_days{channel="cheers-24-7"}') $(metric "$P" \
+    "$(metric "$P" 'rv_compile_schedules{channel="cheers-24-7"}') $(metric "$P" \
     'rv_compile_failures_total{channel="cheers-24-7"}') $(metric "$P" \
     'rv_compile_last_success_timestamp_seconds{channel="cheers-24-7"}' | awk '{ print ($1 > 1700000000) }')"
 rv-compile "$T/broken.yaml" 2>/dev/null | cat >/dev/null

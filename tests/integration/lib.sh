@@ -67,6 +67,19 @@ check_grep() {
 	fi
 }
 
+# until_true TENTHS COMMAND...: poll COMMAND every 0.1 s, at most TENTHS
+# times; status 1 if it never held.
+until_true() {
+	_t=$1
+	shift
+	while [ "$_t" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		_t=$((_t - 1))
+	done
+	return 1
+}
+
 # metric FILE SERIES: the value of one series ("name" or 'name{labels}')
 # in a Prometheus text file; empty when it is not there.
 metric() {
