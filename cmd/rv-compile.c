@@ -211,8 +211,8 @@ emit_compile(FILE *fp, void *arg)
 	    "gauge", "When rv-compile last succeeded (0: never).");
 	rv_prom_sample(fp, "rv_compile_last_success_timestamp_seconds", m->id,
 	    NULL, NULL, m->last_ok);
-	rv_prom_family(fp, "rv_compile_schedules", "gauge", "Broadcast-day schedules the "
-	    "last run compiled.");
+	rv_prom_family(fp, "rv_compile_schedules", "gauge", "Broadcast-day "
+	    "schedules the last run compiled.");
 	rv_prom_sample(fp, "rv_compile_schedules", m->id, NULL, NULL, m->days);
 }
 
