@@ -391,20 +391,24 @@ cmd_render() {
 	work=$(mktemp -d "$dir/render.XXXXXX") || exit 1
 	trap 'exit 1' TERM INT HUP
 	trap 'rm -rf "$work" "$out.tmp"' EXIT
-	# Every stage's failure counts, not only the last one's.
+	# Every stage's failure counts, not only the last one's.  The
+	# render's metrics files stay in its work folder: the channel on
+	# the air keeps its own.
 	# shellcheck disable=SC2046
+	( RV_RUN=$work/run
+	export RV_RUN
 	{ rv-blockfeed $(cflag) --clock fast --now "$from" --until "$to" "$ch" ||
 	    : >"$work/failed"; } |
 	    { rv-air $(cflag) --clock fast --evidence "$work/evidence" ||
 	    : >"$work/failed"; } |
-	    rv-frame ts >"$out.tmp" || : >"$work/failed"
+	    rv-frame ts >"$out.tmp" || : >"$work/failed" )
 	if [ -e "$work/failed" ] || [ ! -s "$out.tmp" ]; then
 		warn "$ch: the render failed"
 		exit 1
 	fi
 	# The as-run of the render, from its evidence file.
 	# shellcheck disable=SC2046
-	rv-asrun $(cflag) ingest --from "$work/evidence" || exit 1
+	RV_RUN=$work/run rv-asrun $(cflag) ingest --from "$work/evidence" || exit 1
 	mv "$out.tmp" "$out"
 }
 

@@ -235,6 +235,10 @@ horizon_metrics(struct ctx *x, const char *id, int failed)
 		memset(&s, 0, sizeof(s));
 		rv_info("metrics: %s", err.msg);
 	}
+	/* A run that succeeds is an extension, also when the horizon was
+	 * deep enough that it had nothing to add. */
+	if (!failed && s.last_ok_ms < x->now)
+		s.last_ok_ms = x->now;
 	if (rv_metrics_init(&m, x->cfg.run_dir, "rv-horizon", id, &err) < 0 ||
 	    rv_metrics_tick(&m, 1, emit_horizon, &h, &err) < 0)
 		rv_warnx("metrics: %s", err.msg);

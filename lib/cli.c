@@ -6,6 +6,7 @@
 #include "channel.h"
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 
 #ifndef RV_VERSION
 #define RV_VERSION "unknown"
@@ -67,6 +68,7 @@ rv_cli_config(const char *path, struct rv_config *cfg)
 	}
 	if (rv_log_level() == RV_NORMAL)
 		rv_log_set_level(cfg->log.level);
+	rv_metrics_set_interval(cfg->metrics.interval_seconds * 1000);
 	if (rv_log_level() >= RV_INFO) {
 		fprintf(stderr, "%s: configuration from %s:\n", rv_progname(),
 		    cfg->source[0] ? cfg->source : "defaults (no file)");

@@ -9,6 +9,15 @@
 #include <time.h>
 #include <unistd.h>
 
+static int interval_ms = RV_METRICS_INTERVAL_MS;
+
+void
+rv_metrics_set_interval(int ms)
+{
+	if (ms >= 1000)
+		interval_ms = ms;
+}
+
 int64_t
 rv_mono_ms(void)
 {
@@ -387,7 +396,7 @@ rv_metrics_tick(struct rv_metrics *m, int force,
 
 	if (m->path[0] == 0 || (!force && now < m->next_ms))
 		return 0;
-	m->next_ms = now + RV_METRICS_INTERVAL_MS;
+	m->next_ms = now + interval_ms;
 	if ((fp = open_memstream(&text, &len)) == NULL)
 		return rv_errf(err, "%s: out of memory", m->path);
 	emit(fp, arg);

@@ -1,8 +1,8 @@
 /*
  * metrics — Prometheus text files (DESIGN.md §9, retrovue(7) METRICS).
  *
- * Each program keeps its own counters and, every RV_METRICS_INTERVAL_MS
- * and at exit, rewrites $RV_RUN/metrics/<program>-<channel>.prom through
+ * Each program keeps its own counters and, every interval (5 s unless the
+ * configuration says otherwise) and at exit, rewrites $RV_RUN/metrics/<program>-<channel>.prom through
  * a temporary file and a rename, so that a reader (rv-serve /metrics, the
  * node_exporter textfile collector) never sees half a file.  The text is
  * the Prometheus exposition format: a # HELP and # TYPE line per family,
@@ -24,6 +24,10 @@
 #include "log.h"
 
 #define RV_METRICS_INTERVAL_MS	5000
+
+/* The interval (metrics.interval_seconds of the configuration), set by
+ * rv_cli_config; under a second is ignored. */
+void	rv_metrics_set_interval(int ms);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 int64_t	rv_mono_ms(void);
