@@ -19,6 +19,14 @@ done
 check_grep "it printed the guide's address" "guide and player   http://127.0.0.1:$port/" "$T/demo.err"
 check "the library has three shows, four films and interstitials" test \
     "$(find "$build/demo/library" -name '*.m*' | wc -l)" -ge 32
+check_grep "/metrics holds the demo channels' frames" \
+    '^rv_air_frames_total{channel="retrovue-one",kind="content"} ' "$build/demo/metrics.txt"
+if command -v promtool >/dev/null 2>&1; then
+	check "promtool check metrics: the demo's /metrics is clean" \
+	    sh -c "promtool check metrics <'$build/demo/metrics.txt'"
+elif [ -n "${CI:-}" ]; then
+	not_ok "promtool is installed (scripts/deps)"
+fi
 check_eq "no channel is left running" "" \
     "$(pgrep -f "rv-channel.*run retrovue-" || true)"
 done_testing
