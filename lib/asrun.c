@@ -718,11 +718,25 @@ rec_load(sqlite3 *db, const struct rv_asrun_reconcile *q, struct rec *r,
 	    "AND coalesce(e.at_ms, b.at_ms) >= ?2 ORDER BY b.at_ms, "
 	    "b.session_id", q, r, row_aired, "reading what aired", err) < 0)
 		return -1;
-	return load_rows(db, "SELECT ps.block_id, ps.idx, ps.type, "
-	    "ps.title, ps.start_ms, ps.start_ms + ps.dur_ms FROM "
-	    "playout_segments ps JOIN playout_blocks pb USING (block_id) "
-	    "WHERE pb.channel_id = ?1 AND ps.start_ms < ?3 AND ps.start_ms + "
-	    "ps.dur_ms > ?2 ORDER BY ps.start_ms", q, r, row_planned,
+	/* The plan: for a block that was fed, the plan rv-air was given
+	 * (its block_start says it: the generation current then), for the
+	 * rest, and past the end of a plan that was cut short, what the
+	 * execution horizon holds now. */
+	return load_rows(db, "WITH fed AS (SELECT block_id, payload, "
+	    "json_extract(payload, '$.plan_end_ms') AS fed_end, min(at_ms) "
+	    "FROM asrun_events WHERE channel_id = ?1 AND kind = "
+	    "'block_start' AND json_type(payload, '$.plan') = 'array' GROUP BY "
+	    "block_id), planned (block_id, idx, type, title, s, e) AS (SELECT "
+	    "f.block_id, json_extract(j.value, '$.index'), json_extract("
+	    "j.value, '$.type'), json_extract(j.value, '$.title'), "
+	    "json_extract(j.value, '$.start_ms'), json_extract(j.value, "
+	    "'$.start_ms') + json_extract(j.value, '$.dur_ms') FROM fed f, "
+	    "json_each(f.payload, '$.plan') j UNION ALL SELECT ps.block_id, "
+	    "ps.idx, ps.type, ps.title, ps.start_ms, ps.start_ms + ps.dur_ms "
+	    "FROM playout_segments ps JOIN playout_blocks pb USING (block_id) "
+	    "WHERE pb.channel_id = ?1 AND NOT EXISTS (SELECT 1 FROM fed WHERE "
+	    "fed.block_id = ps.block_id AND ps.start_ms < fed.fed_end)) SELECT block_id, idx, type, title, s, e FROM planned "
+	    "WHERE s < ?3 AND e > ?2 ORDER BY s", q, r, row_planned,
 	    "reading the plan", err);
 }
 

@@ -63,6 +63,10 @@ load(sqlite3 *db, const char *sql, const char *channel, int64_t t,
 		    "start_ms", (json_int_t)sqlite3_column_int64(st, 1),
 		    "end_ms", (json_int_t)sqlite3_column_int64(st, 2),
 		    "broadcast_day", (const char *)sqlite3_column_text(st, 3));
+		/* The generation it was published in: the as-run compares
+		 * what aired with the plan that was fed. */
+		json_object_set_new(*plan, "generation",
+		    json_integer(sqlite3_column_int64(st, 4)));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
@@ -83,8 +87,9 @@ int
 rv_blockplan_at(sqlite3 *db, const char *channel, int64_t t, json_t **plan,
     struct rv_err *err)
 {
-	return load(db, "SELECT block_id, start_ms, end_ms, broadcast_day"
-	    " FROM playout_blocks WHERE channel_id = ?1 AND start_ms <= ?2"
+	return load(db, "SELECT block_id, start_ms, end_ms, broadcast_day,"
+	    " generation_id FROM playout_blocks WHERE channel_id = ?1 AND"
+	    " start_ms <= ?2"
 	    " AND end_ms > ?2 ORDER BY start_ms DESC LIMIT 1", channel, t, plan,
 	    err);
 }
@@ -93,8 +98,9 @@ int
 rv_blockplan_after(sqlite3 *db, const char *channel, int64_t t,
     json_t **plan, struct rv_err *err)
 {
-	return load(db, "SELECT block_id, start_ms, end_ms, broadcast_day"
-	    " FROM playout_blocks WHERE channel_id = ?1 AND start_ms >= ?2"
+	return load(db, "SELECT block_id, start_ms, end_ms, broadcast_day,"
+	    " generation_id FROM playout_blocks WHERE channel_id = ?1 AND"
+	    " start_ms >= ?2"
 	    " ORDER BY start_ms LIMIT 1", channel, t, plan, err);
 }
 

@@ -418,6 +418,39 @@ fence_error(const struct rv_air *a, const json_t *plan)
 	return fabs(air_us - end_us) / 1e6;
 }
 
+/* What block_start says of the plan it plays, for the as-run to compare
+ * with: the generation it was published in, and each segment's place.
+ * A plan with no generation (a pad plan over a hole in the horizon) was
+ * not published: it says nothing. */
+static void
+fed_plan(json_t *e, const json_t *plan)
+{
+	const json_t *segs = json_object_get(plan, "segments"), *s;
+	json_t *g = json_object_get(plan, "generation"), *out, *o;
+	int64_t at = json_integer_value(json_object_get(plan, "start_ms"));
+	size_t i;
+
+	if (!json_is_integer(g) || (out = json_array()) == NULL)
+		return;
+	json_array_foreach(segs, i, s) {
+		int64_t dur = json_integer_value(json_object_get(s, "dur_ms"));
+
+		o = json_pack("{s:O, s:O, s:I, s:I}", "index",
+		    json_object_get(s, "index"), "type", json_object_get(s,
+		    "type"), "start_ms", (json_int_t)at, "dur_ms",
+		    (json_int_t)dur);
+		if (o != NULL && json_object_get(s, "title") != NULL)
+			json_object_set(o, "title", json_object_get(s,
+			    "title"));
+		json_array_append_new(out, o);
+		at += dur;
+	}
+	json_object_set(e, "generation", g);
+	json_object_set_new(e, "plan", out);
+	/* A plan cut short (rv-blockfeed --until) ends before its block. */
+	json_object_set_new(e, "plan_end_ms", json_integer(at));
+}
+
 int
 rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 {
@@ -450,6 +483,7 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 	e = event(a, "block_start", start);
 	json_object_set_new(e, "block_id", json_string(block));
 	json_object_set_new(e, "fence_frame", json_integer(b.fence_tick));
+	fed_plan(e, plan);
 	a->sink.evidence(a->sink.arg, e);
 	if (marker(a, "block_start", start, block, -1) < 0) {
 		rv_block_ticks_free(&b);

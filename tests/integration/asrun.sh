@@ -150,6 +150,24 @@ rv-asrun reconcile test-ar $W --json | tail -n 1 >"$T/sum.json"
 check_eq "--json summary" '{"ok":15,"off_air":6,"out_of_tolerance":0}' \
     "$(jq -c '{ok: .summary.ok, off_air: .summary.off_air, out_of_tolerance}' "$T/sum.json")"
 
+# The plan is the one that was fed (block_start carries it, with its
+# generation): a republish of the same hours afterwards changes nothing.
+check_eq "block_start says the generation it was fed from, and its segments" \
+    "$(sqlite3 "$RV_DB" "SELECT generation_id FROM playout_blocks WHERE block_id = 'test-ar-20260105T1201Z'") true" \
+    "$(sqlite3 "$RV_DB" "SELECT json_extract(payload, '\$.generation') || ' ' ||
+        (json_array_length(payload, '\$.plan') = (SELECT count(*) FROM playout_segments
+        WHERE block_id = 'test-ar-20260105T1201Z')) FROM asrun_events WHERE kind = 'block_start'
+        AND block_id = 'test-ar-20260105T1201Z'" | sed 's/ 1$/ true/')"
+cp "$RV_DB" "$T/re.db"
+sqlite3 "$T/re.db" "UPDATE playout_segments SET type = 'pad', uri = NULL, asset_id = NULL, in_ms = 0, loops = 0,
+    title = 'Changed' WHERE block_id IN (SELECT block_id FROM playout_blocks WHERE start_ms < 1767614580000)"
+# shellcheck disable=SC2086
+RV_DB=$T/re.db rv-asrun reconcile test-ar $W >"$T/rec2.txt"
+check_eq "a republished plan does not change the verdicts of what aired from the old one" \
+    "$(tail -n 2 "$T/rec.txt")" "$(tail -n 2 "$T/rec2.txt")"
+check_eq "nor their titles: only the part never fed (past the cut, off the air) is the new plan's" \
+    "0 3" "$(grep -v ' off_air ' "$T/rec2.txt" | grep -c Changed) $(grep ' off_air ' "$T/rec2.txt" | grep -c Changed)"
+
 # A killed rv-air: its segment on the air ends short, what was planned
 # until the restart is off the air, the new session is ok.
 cp "$T/plan.db" "$T/k.db"
