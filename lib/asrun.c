@@ -865,17 +865,24 @@ judge(struct rec *r, const struct rv_asrun_reconcile *q)
 	for (k = 0; k < r->na; k++) {
 		const struct aired *a = &r->a[k];
 		struct verdict *v;
+		int pad;
 
 		if (a->planned)
 			continue;
-		if ((v = verdict(r, "extra", a->start)) == NULL)
+		/* Pad that no plan asked for is a hole in the execution
+		 * horizon that rv-blockfeed covered: on the air, nothing
+		 * aired. */
+		pad = a->type != NULL && strcmp(a->type, "pad") == 0;
+		if ((v = verdict(r, pad ? "gap" : "extra", a->start)) == NULL)
 			return;
 		snprintf(v->event, sizeof(v->event), "%s/%lld", a->block,
 		    (long long)a->idx);
 		snprintf(v->type, sizeof(v->type), "%s", a->type ? a->type :
 		    "");
 		v->diff_ms = a->end - a->start;
-		snprintf(v->note, sizeof(v->note), "not in the plan");
+		snprintf(v->note, sizeof(v->note), "%s", pad ? "no plan: a "
+		    "hole in the execution horizon, padded" : "not in the "
+		    "plan");
 	}
 	/* Down: a killed session until the next one started. */
 	for (k = 0; k + 1 < r->ns; k++) {

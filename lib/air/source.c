@@ -872,7 +872,7 @@ scale(struct rv_source *s, AVFrame *src, int alpha)
 static int
 swr_setup(struct rv_source *s, const AVFrame *f)
 {
-	AVChannelLayout in, out = AV_CHANNEL_LAYOUT_STEREO;
+	AVChannelLayout in = { 0 }, out = AV_CHANNEL_LAYOUT_STEREO;
 	static const double dup[2] = { 1.0, 1.0 };
 	int rc;
 
