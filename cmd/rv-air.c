@@ -375,10 +375,10 @@ emit_air(FILE *fp, void *arg)
 		rv_prom_sample(fp, "rv_air_segments_total", ch, "status",
 		    rv_air_status_names[i], (double)c.segments[i]);
 	rv_prom_family(fp, "rv_air_unfilled_seconds_total", "counter",
-	    "Seconds of planned pad and filler aired: break time no spot "
-	    "filled.");
+	    "Break time no spot filled that aired (as pad or filler): the "
+	    "missing ads.");
 	rv_prom_sample(fp, "rv_air_unfilled_seconds_total", ch, NULL, NULL,
-	    (double)c.unfilled / fps);
+	    (double)c.unfilled_ms / 1000);
 	rv_prom_family(fp, "rv_air_evidence_events_total", "counter",
 	    "Evidence events produced.");
 	rv_prom_sample(fp, "rv_air_evidence_events_total", ch, NULL, NULL,

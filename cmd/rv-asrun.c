@@ -65,12 +65,14 @@ ingest_metrics(struct rv_asrun_stats *st, int force)
 {
 	struct rv_err err;
 
-	if (st->channel[0] == 0)
+	static int failed;
+
+	if (st->channel[0] == 0 || failed)
 		return;
 	if (mx.path[0] == 0 && rv_metrics_init(&mx, run_dir, "rv-asrun",
 	    st->channel, &err) < 0) {
 		rv_warnx("metrics: %s", err.msg);
-		run_dir = "/nonexistent";	/* said once */
+		failed = 1;	/* said once; ingest goes on */
 		return;
 	}
 	rv_metrics_tick(&mx, force, emit_ingest, st, &err);

@@ -150,8 +150,8 @@ deliver(struct feed *f, json_t *plan)
 	    json_integer_value(json_object_get(plan, "start_ms")) -
 	    rv_clock_now(&f->clock) < LATE_MS)
 		f->late++;
-	metrics(f, 0);
 	f->written_end = json_integer_value(json_object_get(plan, "end_ms"));
+	metrics(f, 0);
 	p = reallocarray(f->ends, (size_t)f->nends + 1, sizeof(*f->ends));
 	if (p == NULL)
 		return -1;

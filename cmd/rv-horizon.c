@@ -222,7 +222,8 @@ emit_horizon(FILE *fp, void *arg)
 
 /* rv-horizon-<id>.prom after an extension of a channel, good or bad.
  * failed: this run failed (counted even when the database has no row
- * for the channel to log it against). */
+ * for the channel to log it against).  The failures written are the
+ * larger of the database's count and the last file's plus this run. */
 static void
 horizon_metrics(struct ctx *x, const char *id, int failed)
 {
@@ -231,16 +232,33 @@ horizon_metrics(struct ctx *x, const char *id, int failed)
 	struct hmetrics h = { id, &s, x->now, failed };
 	struct rv_err err;
 
+	char series[320];
+	double prev_ok = 0, prev_failures = 0;
+
 	if (rv_horizon_status(x->db, id, x->now, &s, &err) < 0) {
 		memset(&s, 0, sizeof(s));
 		rv_info("metrics: %s", err.msg);
 	}
-	/* A run that succeeds is an extension, also when the horizon was
-	 * deep enough that it had nothing to add. */
+	if (rv_metrics_init(&m, x->cfg.run_dir, "rv-horizon", id, &err) < 0) {
+		rv_warnx("metrics: %s", err.msg);
+		return;
+	}
+	/* What the runs before said, carried: a good run is an extension
+	 * also when the horizon was deep enough that it added nothing (the
+	 * database records only what was published), and the failures
+	 * never go down, also for a channel the database does not know. */
+	snprintf(series, sizeof(series), "rv_horizon_last_extension_"
+	    "timestamp_seconds{channel=\"%s\"}", id);
+	rv_prom_read(m.path, series, &prev_ok);
+	snprintf(series, sizeof(series), "rv_horizon_compile_failures_total{"
+	    "channel=\"%s\"}", id);
+	rv_prom_read(m.path, series, &prev_failures);
 	if (!failed && s.last_ok_ms < x->now)
 		s.last_ok_ms = x->now;
-	if (rv_metrics_init(&m, x->cfg.run_dir, "rv-horizon", id, &err) < 0 ||
-	    rv_metrics_tick(&m, 1, emit_horizon, &h, &err) < 0)
+	if ((int64_t)(prev_ok * 1000) > s.last_ok_ms)
+		s.last_ok_ms = (int64_t)(prev_ok * 1000);
+	h.failed = (int64_t)prev_failures + failed;
+	if (rv_metrics_tick(&m, 1, emit_horizon, &h, &err) < 0)
 		rv_warnx("metrics: %s", err.msg);
 }
 

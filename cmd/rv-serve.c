@@ -1021,7 +1021,7 @@ emit_serve(FILE *fp, void *arg)
 			    st.st_mtim.tv_nsec / 1000000)) / 1000);
 	}
 	rv_prom_family(fp, "rv_tune_in_seconds", "histogram", "Time from a "
-	    "channel's start to its first segment.");
+	    "channel's start until its playlist lists three segments.");
 	rv_prom_hist_write(fp, "rv_tune_in_seconds", NULL, &S.tune);
 	pthread_mutex_unlock(&S.mu);
 }
@@ -1041,8 +1041,10 @@ metrics_text(void)
 	if ((fp = open_memstream(&own, &len)) == NULL)
 		return NULL;
 	emit_serve(fp, NULL);
-	if (fclose(fp) != 0)
+	if (fclose(fp) != 0) {
+		free(own);
 		return NULL;
+	}
 	snprintf(dir, sizeof(dir), "%s/metrics", S.cfg.run_dir);
 	nn = scandir(dir, &names, NULL, alphasort);
 	texts = calloc((size_t)(nn > 0 ? nn : 0) + 1, sizeof(*texts));

@@ -29,6 +29,10 @@ one_of(const char *s, const char *const *set, size_t n)
 }
 
 /* An event's members, checked. */
+/* The first number a sequence_gap anomaly's detail names. */
+#define GAP_FIRST "CAST(substr(asrun_anomalies.detail, 8, instr(" \
+	"asrun_anomalies.detail, ' to ') - 8) AS INTEGER)"
+
 struct event {
 	const char	*kind, *channel, *session, *block, *status, *reason;
 	json_int_t	 seq, at, frame, segment, frames, fps_num, fps_den;
@@ -200,11 +204,14 @@ record(sqlite3 *db, const struct event *e, const char *json, size_t len,
 	 * before the one that showed the gap is here, nothing was lost and
 	 * the anomaly goes. */
 	if (e->seq < last) {
+		/* The gap's first missing number is in its detail, "events
+		 * F to L not received", as written above. */
 		if (rv_db_prepare(db, "DELETE FROM asrun_anomalies WHERE "
 		    "session_id = ?1 AND kind = 'sequence_gap' AND seq > ?2 AND"
 		    " (SELECT count(*) FROM asrun_events v WHERE v.session_id ="
-		    " ?1 AND v.seq < asrun_anomalies.seq) = asrun_anomalies.seq"
-		    " - 1", &s, err) < 0)
+		    " ?1 AND v.seq >= " GAP_FIRST " AND v.seq < "
+		    "asrun_anomalies.seq) = asrun_anomalies.seq - " GAP_FIRST,
+		    &s, err) < 0)
 			return -1;
 		sqlite3_bind_text(s, 1, e->session, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 2, e->seq);

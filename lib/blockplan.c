@@ -67,6 +67,9 @@ load(sqlite3 *db, const char *sql, const char *channel, int64_t t,
 		 * what aired with the plan that was fed. */
 		json_object_set_new(*plan, "generation",
 		    json_integer(sqlite3_column_int64(st, 4)));
+		/* Break time no spot fills: the missing ads. */
+		json_object_set_new(*plan, "unfilled_ms",
+		    json_integer(sqlite3_column_int64(st, 5)));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
@@ -88,8 +91,8 @@ rv_blockplan_at(sqlite3 *db, const char *channel, int64_t t, json_t **plan,
     struct rv_err *err)
 {
 	return load(db, "SELECT block_id, start_ms, end_ms, broadcast_day,"
-	    " generation_id FROM playout_blocks WHERE channel_id = ?1 AND"
-	    " start_ms <= ?2"
+	    " generation_id, unfilled_ms FROM playout_blocks WHERE channel_id"
+	    " = ?1 AND start_ms <= ?2"
 	    " AND end_ms > ?2 ORDER BY start_ms DESC LIMIT 1", channel, t, plan,
 	    err);
 }
@@ -99,8 +102,8 @@ rv_blockplan_after(sqlite3 *db, const char *channel, int64_t t,
     json_t **plan, struct rv_err *err)
 {
 	return load(db, "SELECT block_id, start_ms, end_ms, broadcast_day,"
-	    " generation_id FROM playout_blocks WHERE channel_id = ?1 AND"
-	    " start_ms >= ?2"
+	    " generation_id, unfilled_ms FROM playout_blocks WHERE channel_id"
+	    " = ?1 AND start_ms >= ?2"
 	    " ORDER BY start_ms LIMIT 1", channel, t, plan, err);
 }
 

@@ -36,7 +36,10 @@ rv_file_replace(const char *dst, const char *text, size_t len,
 	ssize_t k;
 	int fd;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", dst) >= sizeof(tmp))
+	/* Per process: two runs of a one-shot program at once must not
+	 * write one temporary file. */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", dst,
+	    (long)getpid()) >= sizeof(tmp))
 		return rv_errf(err, "%s: path too long", dst);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0644)) < 0)
@@ -61,6 +64,26 @@ rv_file_replace(const char *dst, const char *text, size_t len,
 	return 0;
 }
 
+/* Make the folder of m's file and the one above it: -1 with errno. */
+static int
+metrics_dir(const struct rv_metrics *m)
+{
+	char dir[4096], *slash;
+	int i;
+
+	snprintf(dir, sizeof(dir), "%s", m->path);
+	for (i = 0; i < 2; i++) {
+		if ((slash = strrchr(dir, '/')) == NULL)
+			return 0;
+		*slash = 0;
+	}
+	if (dir[0] != 0 && mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s", m->path);
+	*strrchr(dir, '/') = 0;
+	return mkdir(dir, 0755) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 int
 rv_metrics_init(struct rv_metrics *m, const char *run_dir,
     const char *program, const char *channel, struct rv_err *err)
@@ -76,9 +99,7 @@ rv_metrics_init(struct rv_metrics *m, const char *run_dir,
 	    channel ? channel : "") >= sizeof(m->path))
 		return rv_errf(err, "%s: path too long", run_dir);
 	/* The run folder may not be there yet: a channel's first start. */
-	if (mkdir(run_dir, 0755) < 0 && errno != EEXIST)
-		return rv_errf(err, "%s: %s", run_dir, strerror(errno));
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (metrics_dir(m) < 0)
 		return rv_errf(err, "%s: %s", dir, strerror(errno));
 	m->next_ms = rv_mono_ms();
 	return 0;
@@ -116,7 +137,7 @@ value(FILE *fp, double v)
 	else if (v == floor(v) && fabs(v) < 1e15)
 		fprintf(fp, "%.0f", v);
 	else
-		fprintf(fp, "%.9g", v);
+		fprintf(fp, "%.15g", v);	/* a timestamp keeps its ms */
 }
 
 static void
@@ -413,12 +434,16 @@ rv_metrics_tick(struct rv_metrics *m, int force,
 		return rv_errf(err, "%s: out of memory", m->path);
 	}
 	rc = rv_file_replace(m->path, text, len, err);
+	if (rc < 0 && errno == ENOENT && metrics_dir(m) == 0)
+		rc = rv_file_replace(m->path, text, len, err);
 	free(text);
 	if (rc < 0) {
 		if (!m->warned)
-			rv_warnx("metrics: %s (said once)", err->msg);
+			rv_warnx("metrics: %s (said until a write succeeds)",
+			    err->msg);
 		m->warned = 1;
 		return -1;
 	}
+	m->warned = 0;
 	return 1;
 }

@@ -24,6 +24,7 @@ struct rv_air {
 	float			*pcm[2];
 	int			 pcm_cap;
 	struct rv_air_counts	 counts;
+	int64_t			 block_unfilled;	/* pad, filler frames */
 	struct rv_src_format	 fmt;
 };
 
@@ -382,7 +383,7 @@ segment(struct rv_air *a, const json_t *plan, const json_t *seg,
 	rv_src_close(src);
 	a->counts.segments[status]++;
 	if (strcmp(type, "pad") == 0 || strcmp(type, "filler") == 0)
-		a->counts.unfilled += frames;
+		a->block_unfilled += frames;
 	e = event(a, "segment_end", a->tick);
 	json_object_set_new(e, "block_id", json_string(block));
 	json_object_set_new(e, "segment_index", json_integer(s->index));
@@ -403,6 +404,19 @@ segment(struct rv_air *a, const json_t *plan, const json_t *seg,
 		    json_string(str(seg, "asset_id")));
 	a->sink.evidence(a->sink.arg, e);
 	return 0;
+}
+
+/* The missing ads a block put on the air: its pad and filler, up to the
+ * break time its plan says no spot fills (the rest is pad the grid
+ * asked for, or a filler program). */
+static void
+unfilled(struct rv_air *a, const json_t *plan)
+{
+	int64_t ms = rv_frame_ms(a->block_unfilled, a->cfg.enc.rate);
+	int64_t cap = json_integer_value(json_object_get(plan, "unfilled_ms"));
+
+	a->counts.unfilled_ms += ms < cap ? ms : cap;
+	a->block_unfilled = 0;
 }
 
 /* Seconds between the air time of the fence frame (the next tick) and the
@@ -525,6 +539,7 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 		rv_prom_observe(&a->counts.fence_error, fence_error(a, plan));
 	}
 	rv_block_ticks_free(&b);
+	unfilled(a, plan);
 	return rc;
 }
 

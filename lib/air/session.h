@@ -57,7 +57,9 @@ struct rv_air_counts {
 	int64_t	 late;			/* wall ticks past their deadline */
 	int64_t	 blocks;		/* played to their fence */
 	int64_t	 segments[RV_AIR_NSTATUS];
-	int64_t	 unfilled;		/* frames of planned pad and filler */
+	/* ms of pad and filler aired in breaks: per block, what aired of
+	 * them, up to the plan's unfilled_ms */
+	int64_t	 unfilled_ms;
 	double	 seam_stall_s;		/* waited at seams for a source */
 	/* |air time of a fence frame - the plan's end|, seconds */
 	struct rv_prom_hist fence_error;

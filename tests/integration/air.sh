@@ -111,11 +111,18 @@ check_eq "metrics: evidence events = the events written, none dropped" \
 check_eq "metrics: segments aired = segment_end events that say aired" \
     "$(jq -s '[.[] | select(.kind == "segment_end" and .status == "aired")] | length' "$T/ev.jsonl")" \
     "$(metric "$T/m1.prom" 'rv_air_segments_total{channel="test-air",status="aired"}')"
-check_eq "metrics: unfilled seconds = frames of planned pad and filler / rate" \
-    "$(jq -s '[.[] | select(.kind == "segment_end" and (.type == "pad" or .type == "filler")) | .frames] |
-        add * 1001 / 30000 * 1000 | round' "$T/ev.jsonl")" \
-    "$(awk -v v="$(metric "$T/m1.prom" 'rv_air_unfilled_seconds_total{channel="test-air"}')" \
+# Per block, the pad and filler it aired, up to its plan's unfilled_ms.
+want=0
+for bf in $(jq -r -s '[.[] | select(.kind == "segment_end" and (.type == "pad" or .type == "filler"))] |
+    group_by(.block_id)[] | "\(.[0].block_id),\([.[].frames] | add)"' "$T/ev.jsonl"); do
+	ms=$(( ${bf#*,} * 1001 / 30 ))
+	cap=$(sqlite3 "$RV_DB" "SELECT unfilled_ms FROM playout_blocks WHERE block_id = '${bf%,*}'")
+	want=$(( want + (ms < cap ? ms : cap) ))
+done
+check_eq "metrics: unfilled seconds = per block, its pad and filler up to its unfilled break time" \
+    "$want" "$(awk -v v="$(metric "$T/m1.prom" 'rv_air_unfilled_seconds_total{channel="test-air"}')" \
     'BEGIN { printf "%d", v * 1000 + 0.5 }')"
+check "and some break time went unfilled in this render" test "$want" -gt 0
 check_grep "metrics: the file names its program and channel" \
     '^rv_metrics_updated_timestamp_seconds{program="rv-air",channel="test-air"} [0-9]' "$T/m1.prom"
 

@@ -246,11 +246,23 @@ late_events_that_fill_a_gap_clear_its_anomaly(void **state)
 	    0);
 	assert_int_equal(f->st.gaps, 1);
 	assert_int_equal(f->st.filled, 1);
+	/* Two gaps, 2 and 4: 4 arriving clears its own at once */
+	INGEST_OK(f, EV("session_start", "s2", 1, 0) "}", (long long)T0);
+	INGEST_OK(f, EV("block_start", "s2", 3, 60) ", \"block_id\": \""
+	    BLOCK "\"}", (long long)(T0 + 2 * SEC));
+	INGEST_OK(f, EV("block_start", "s2", 5, 120) ", \"block_id\": \""
+	    BLOCK "\"}", (long long)(T0 + 4 * SEC));
+	assert_int_equal(query(f->db, "SELECT count(*) FROM asrun_anomalies"
+	    " WHERE session_id = 's2'"), 2);
+	INGEST_OK(f, EV("block_start", "s2", 4, 90) ", \"block_id\": \""
+	    BLOCK "\"}", (long long)(T0 + 3 * SEC));
+	assert_int_equal(query(f->db, "SELECT seq FROM asrun_anomalies"
+	    " WHERE session_id = 's2'"), 3);
 	/* a replay of 3 changes nothing */
 	assert_int_equal(ingest(f, EV("block_start", "s1", 3, 30) ", "
 	    "\"block_id\": \"" BLOCK "\"}", (long long)(T0 + SEC)),
 	    RV_ASRUN_DUPLICATE);
-	assert_int_equal(f->st.filled, 1);
+	assert_int_equal(f->st.filled, 2);
 }
 
 static void

@@ -173,16 +173,29 @@ file_is_replaced_and_paced(void **state)
 		assert_int_equal(rv_prom_read("/nonexistent/x.prom",
 		    "rv_calls", &v), -1);
 	}
-	snprintf(path, sizeof(path), "%s/metrics/rv-air-one.prom.tmp", dir);
+	snprintf(path, sizeof(path), "%s/metrics/rv-air-one.prom.tmp.%ld", dir,
+	    (long)getpid());
 	assert_int_equal(stat(path, &st), -1);
-	/* A folder that cannot be written: -1 with the path, not a crash. */
+	/* The folder removed (a run folder cleaned): made again. */
 	snprintf(path, sizeof(path), "%s/metrics/rv-air-one.prom", dir);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/metrics", dir);
 	rmdir(path);
+	rmdir(dir);
+	assert_int_equal(rv_metrics_tick(&m, 1, emit_one, &calls, &err), 1);
+	snprintf(path, sizeof(path), "%s/metrics/rv-air-one.prom", dir);
+	assert_int_equal(stat(path, &st), 0);
+	/* A folder that cannot be: -1 with the path, not a crash. */
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/metrics", dir);
+	rmdir(path);
+	rmdir(dir);
+	fp = fopen(dir, "w");	/* a file where the run folder was */
+	assert_non_null(fp);
+	fclose(fp);
 	assert_int_equal(rv_metrics_tick(&m, 1, emit_one, &calls, &err), -1);
 	assert_non_null(strstr(err.msg, "rv-air-one.prom"));
-	rmdir(dir);
+	unlink(dir);
 }
 
 int
