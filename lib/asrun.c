@@ -959,6 +959,11 @@ rv_asrun_reconcile(sqlite3 *db, const struct rv_asrun_reconcile *q,
 		return -1;
 	}
 	judge(&r, q);
+	/* Gaps say their length in frames too, at the channel's rate. */
+	for (i = 0; i < r.nv; i++)
+		if (strcmp(r.v[i].what, "gap") == 0 && r.ns > 0)
+			r.v[i].diff_frames = rv_fence_frame(r.v[i].diff_ms,
+			    r.s[0].rate);
 	qsort(r.v, r.nv, sizeof(*r.v), by_time);
 	if (!q->json)
 		fprintf(out, "%-24s  %-11s  %9s  %6s  %-34s  %-10s  %-20s  %s\n",
