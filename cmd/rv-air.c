@@ -346,48 +346,33 @@ emit_air(FILE *fp, void *arg)
 	for (i = 0; i < 3; i++)
 		rv_prom_sample(fp, "rv_air_frames_total", ch, "kind", kinds[i],
 		    (double)(i == 0 ? c.content : i == 1 ? c.held : c.pad));
-	rv_prom_family(fp, "rv_air_late_ticks_total", "counter", "Wall-clock "
-	    "ticks emitted past their deadline.");
-	rv_prom_sample(fp, "rv_air_late_ticks_total", ch, NULL, NULL,
-	    (double)c.late);
+	rv_prom_one(fp, "rv_air_late_ticks_total", "counter", ch,
+	    (double)c.late, "Wall-clock ticks emitted past their deadline.");
 	rv_prom_family(fp, "rv_air_fence_error_seconds", "histogram", "Air "
 	    "time of a block's fence frame against the plan's end.");
 	rv_prom_hist_write(fp, "rv_air_fence_error_seconds", ch,
 	    &c.fence_error);
-	rv_prom_family(fp, "rv_air_encoder_speed", "gauge", "Output seconds "
-	    "per wall second over the last interval.");
-	rv_prom_sample(fp, "rv_air_encoder_speed", ch, NULL, NULL, o->speed);
-	rv_prom_family(fp, "rv_air_seam_stall_seconds_total", "counter",
-	    "Time ticks waited at seams for the next source.");
-	rv_prom_sample(fp, "rv_air_seam_stall_seconds_total", ch, NULL, NULL,
-	    c.seam_stall_s);
-	rv_prom_family(fp, "rv_air_output_seconds_total", "counter",
-	    "Seconds of output.");
-	rv_prom_sample(fp, "rv_air_output_seconds_total", ch, NULL, NULL,
-	    (double)frames / fps);
-	rv_prom_family(fp, "rv_air_blocks_total", "counter", "Blocks played "
-	    "to their fence.");
-	rv_prom_sample(fp, "rv_air_blocks_total", ch, NULL, NULL,
-	    (double)c.blocks);
+	rv_prom_one(fp, "rv_air_encoder_speed", "gauge", ch, o->speed,
+	    "Output seconds per wall second over the last interval.");
+	rv_prom_one(fp, "rv_air_seam_stall_seconds_total", "counter", ch,
+	    c.seam_stall_s, "Time ticks waited at seams for the next source.");
+	rv_prom_one(fp, "rv_air_output_seconds_total", "counter", ch,
+	    (double)frames / fps, "Seconds of output.");
+	rv_prom_one(fp, "rv_air_blocks_total", "counter", ch, (double)c.blocks,
+	    "Blocks played to their fence.");
 	rv_prom_family(fp, "rv_air_segments_total", "counter", "Segments "
 	    "ended, by status.");
 	for (i = 0; i < RV_AIR_NSTATUS; i++)
 		rv_prom_sample(fp, "rv_air_segments_total", ch, "status",
 		    rv_air_status_names[i], (double)c.segments[i]);
-	rv_prom_family(fp, "rv_air_unfilled_seconds_total", "counter",
-	    "Break time no spot filled that aired (as pad or filler): the "
-	    "missing ads.");
-	rv_prom_sample(fp, "rv_air_unfilled_seconds_total", ch, NULL, NULL,
-	    (double)c.unfilled_ms / 1000);
-	rv_prom_family(fp, "rv_air_evidence_events_total", "counter",
-	    "Evidence events produced.");
-	rv_prom_sample(fp, "rv_air_evidence_events_total", ch, NULL, NULL,
-	    (double)events);
-	rv_prom_family(fp, "rv_air_evidence_dropped_total", "counter",
-	    "Evidence events dropped: the queue was full, or no reader came "
-	    "at the end.");
-	rv_prom_sample(fp, "rv_air_evidence_dropped_total", ch, NULL, NULL,
-	    (double)dropped);
+	rv_prom_one(fp, "rv_air_unfilled_seconds_total", "counter", ch,
+	    (double)c.unfilled_ms / 1000, "Break time no spot filled that "
+	    "aired (as pad or filler): the missing ads.");
+	rv_prom_one(fp, "rv_air_evidence_events_total", "counter", ch,
+	    (double)events, "Evidence events produced.");
+	rv_prom_one(fp, "rv_air_evidence_dropped_total", "counter", ch,
+	    (double)dropped, "Evidence events dropped: the queue was full, or "
+	    "no reader came at the end.");
 }
 
 static void

@@ -39,18 +39,14 @@ emit_ingest(FILE *fp, void *arg)
 	const struct rv_asrun_stats *st = arg;
 	const char *ch = st->channel;
 
-	rv_prom_family(fp, "rv_asrun_events_total", "counter",
-	    "Evidence events recorded in the as-run log.");
-	rv_prom_sample(fp, "rv_asrun_events_total", ch, NULL, NULL,
-	    (double)st->recorded);
-	rv_prom_family(fp, "rv_asrun_duplicates_total", "counter",
-	    "Replayed or duplicated events: recorded once already.");
-	rv_prom_sample(fp, "rv_asrun_duplicates_total", ch, NULL, NULL,
-	    (double)st->duplicates);
-	rv_prom_family(fp, "rv_asrun_refused_total", "counter",
-	    "Bad events refused.");
-	rv_prom_sample(fp, "rv_asrun_refused_total", ch, NULL, NULL,
-	    (double)st->refused);
+	rv_prom_one(fp, "rv_asrun_events_total", "counter", ch,
+	    (double)st->recorded, "Evidence events recorded in the as-run "
+	    "log.");
+	rv_prom_one(fp, "rv_asrun_duplicates_total", "counter", ch,
+	    (double)st->duplicates, "Replayed or duplicated events: recorded "
+	    "once already.");
+	rv_prom_one(fp, "rv_asrun_refused_total", "counter", ch,
+	    (double)st->refused, "Bad events refused.");
 	rv_prom_family(fp, "rv_asrun_anomalies_total", "counter",
 	    "Anomalies recorded, by kind: sequence_gap (events lost), "
 	    "terminated (a session closed without session_end).");
@@ -238,18 +234,14 @@ emit_reconcile(FILE *fp, void *arg)
 	for (k = 0; k < RV_ASRUN_NVERDICT; k++)
 		rv_prom_sample(fp, "rv_asrun_verdicts", ch, "verdict",
 		    rv_asrun_verdict_names[k], (double)reconciled->counts[k]);
-	rv_prom_family(fp, "rv_asrun_substituted_seconds", "gauge",
-	    "Seconds substituted in the last reconcile's window.");
-	rv_prom_sample(fp, "rv_asrun_substituted_seconds", ch, NULL, NULL,
-	    (double)reconciled->substituted_ms / 1000);
-	rv_prom_family(fp, "rv_asrun_on_air_seconds", "gauge",
-	    "Seconds on the air in the last reconcile's window.");
-	rv_prom_sample(fp, "rv_asrun_on_air_seconds", ch, NULL, NULL,
-	    (double)reconciled->on_air_ms / 1000);
-	rv_prom_family(fp, "rv_asrun_reconcile_timestamp_seconds", "gauge",
-	    "When reconcile last ran.");
-	rv_prom_sample(fp, "rv_asrun_reconcile_timestamp_seconds", ch, NULL,
-	    NULL, (double)rv_wall_now() / 1000);
+	rv_prom_one(fp, "rv_asrun_substituted_seconds", "gauge", ch,
+	    (double)reconciled->substituted_ms / 1000, "Seconds substituted "
+	    "in the last reconcile's window.");
+	rv_prom_one(fp, "rv_asrun_on_air_seconds", "gauge", ch,
+	    (double)reconciled->on_air_ms / 1000, "Seconds on the air in the "
+	    "last reconcile's window.");
+	rv_prom_one(fp, "rv_asrun_reconcile_timestamp_seconds", "gauge", ch,
+	    (double)rv_wall_now() / 1000, "When reconcile last ran.");
 }
 
 static int

@@ -51,24 +51,17 @@ emit_feed(FILE *fp, void *arg)
 	struct feed *f = arg;
 	int64_t lead = f->written_end - rv_clock_now(&f->clock);
 
-	rv_prom_family(fp, "rv_blockfeed_plans_total", "counter",
-	    "Block plans written to rv-air.");
-	rv_prom_sample(fp, "rv_blockfeed_plans_total", f->channel, NULL, NULL,
-	    (double)f->plans);
-	rv_prom_family(fp, "rv_blockfeed_plans_late_total", "counter",
-	    "Plans written less than 10 s before their start, or after it "
-	    "(the first plan of a join excepted).");
-	rv_prom_sample(fp, "rv_blockfeed_plans_late_total", f->channel, NULL,
-	    NULL, (double)f->late);
-	rv_prom_family(fp, "rv_blockfeed_planning_faults_total", "counter",
-	    "Times the execution horizon had no block where one was needed "
-	    "(once a second while it lasts).");
-	rv_prom_sample(fp, "rv_blockfeed_planning_faults_total", f->channel,
-	    NULL, NULL, (double)f->faults);
-	rv_prom_family(fp, "rv_blockfeed_lead_seconds", "gauge", "How far "
-	    "past now the plans written so far reach.");
-	rv_prom_sample(fp, "rv_blockfeed_lead_seconds", f->channel, NULL, NULL,
-	    f->plans > 0 ? (double)lead / 1000 : 0);
+	rv_prom_one(fp, "rv_blockfeed_plans_total", "counter", f->channel,
+	    (double)f->plans, "Block plans written to rv-air.");
+	rv_prom_one(fp, "rv_blockfeed_plans_late_total", "counter", f->channel,
+	    (double)f->late, "Plans written less than 10 s before their "
+	    "start, or after it (the first plan of a join excepted).");
+	rv_prom_one(fp, "rv_blockfeed_planning_faults_total", "counter",
+	    f->channel, (double)f->faults, "Times the execution horizon had "
+	    "no block where one was needed (once a second while it lasts).");
+	rv_prom_one(fp, "rv_blockfeed_lead_seconds", "gauge", f->channel,
+	    f->plans > 0 ? (double)lead / 1000 : 0, "How far past now the "
+	    "plans written so far reach.");
 }
 
 static void

@@ -203,17 +203,12 @@ emit_compile(FILE *fp, void *arg)
 {
 	const struct cmetrics *m = arg;
 
-	rv_prom_family(fp, "rv_compile_failures_total", "counter", "Runs of "
-	    "rv-compile that failed.");
-	rv_prom_sample(fp, "rv_compile_failures_total", m->id, NULL, NULL,
-	    m->failures);
-	rv_prom_family(fp, "rv_compile_last_success_timestamp_seconds",
-	    "gauge", "When rv-compile last succeeded (0: never).");
-	rv_prom_sample(fp, "rv_compile_last_success_timestamp_seconds", m->id,
-	    NULL, NULL, m->last_ok);
-	rv_prom_family(fp, "rv_compile_schedules", "gauge", "Broadcast-day "
-	    "schedules the last run compiled.");
-	rv_prom_sample(fp, "rv_compile_schedules", m->id, NULL, NULL, m->days);
+	rv_prom_one(fp, "rv_compile_failures_total", "counter", m->id,
+	    m->failures, "Runs of rv-compile that failed.");
+	rv_prom_one(fp, "rv_compile_last_success_timestamp_seconds", "gauge",
+	    m->id, m->last_ok, "When rv-compile last succeeded (0: never).");
+	rv_prom_one(fp, "rv_compile_schedules", "gauge", m->id, m->days,
+	    "Broadcast-day schedules the last run compiled.");
 }
 
 /* rv-compile-<id>.prom: the counters of the runs before, carried. */

@@ -54,30 +54,19 @@ emit_hls(FILE *fp, void *arg)
 	struct rv_hls_stats st;
 
 	rv_hls_stats(arg, &st);
-	rv_prom_family(fp, "rv_hls_segments_total", "counter",
-	    "Segments written.");
-	rv_prom_sample(fp, "rv_hls_segments_total", chan, NULL, NULL,
-	    (double)st.segments);
-	rv_prom_family(fp, "rv_hls_bytes_total", "counter", "TS bytes "
-	    "taken in.");
-	rv_prom_sample(fp, "rv_hls_bytes_total", chan, NULL, NULL,
-	    (double)st.bytes);
-	rv_prom_family(fp, "rv_hls_resyncs_total", "counter", "Times TS "
-	    "sync was lost and found again.");
-	rv_prom_sample(fp, "rv_hls_resyncs_total", chan, NULL, NULL,
-	    (double)st.resyncs);
-	rv_prom_family(fp, "rv_hls_forced_cuts_total", "counter", "Segments "
-	    "cut at a non-keyframe.");
-	rv_prom_sample(fp, "rv_hls_forced_cuts_total", chan, NULL, NULL,
-	    (double)st.forced_cuts);
-	rv_prom_family(fp, "rv_hls_dropped_segments_total", "counter",
-	    "Segments that could not be written.");
-	rv_prom_sample(fp, "rv_hls_dropped_segments_total", chan, NULL, NULL,
-	    (double)st.dropped);
-	rv_prom_family(fp, "rv_hls_playlist_write_timestamp_seconds", "gauge",
-	    "When the playlist was last written.");
-	rv_prom_sample(fp, "rv_hls_playlist_write_timestamp_seconds", chan,
-	    NULL, NULL, (double)st.playlist_ms / 1000);
+	rv_prom_one(fp, "rv_hls_segments_total", "counter", chan,
+	    (double)st.segments, "Segments written.");
+	rv_prom_one(fp, "rv_hls_bytes_total", "counter", chan,
+	    (double)st.bytes, "TS bytes taken in.");
+	rv_prom_one(fp, "rv_hls_resyncs_total", "counter", chan,
+	    (double)st.resyncs, "Times TS sync was lost and found again.");
+	rv_prom_one(fp, "rv_hls_forced_cuts_total", "counter", chan,
+	    (double)st.forced_cuts, "Segments cut at a non-keyframe.");
+	rv_prom_one(fp, "rv_hls_dropped_segments_total", "counter", chan,
+	    (double)st.dropped, "Segments that could not be written.");
+	rv_prom_one(fp, "rv_hls_playlist_write_timestamp_seconds", "gauge",
+	    chan, (double)st.playlist_ms / 1000, "When the playlist was last "
+	    "written.");
 }
 
 /* Every 5 s, and at once when a segment is done: a viewer's first

@@ -183,41 +183,31 @@ emit_horizon(FILE *fp, void *arg)
 	const struct rv_horizon_status *s = h->s;
 	const char *id = h->id;
 
-	rv_prom_family(fp, "rv_horizon_epg_depth_seconds", "gauge", "How far "
-	    "past now the guide horizon reached at the last extension.");
-	rv_prom_sample(fp, "rv_horizon_epg_depth_seconds", id, NULL, NULL,
+	rv_prom_one(fp, "rv_horizon_epg_depth_seconds", "gauge", id,
 	    s->epg_end_ms > h->now ? (double)(s->epg_end_ms - h->now) / 1000 :
-	    0);
-	rv_prom_family(fp, "rv_horizon_execution_depth_seconds", "gauge",
-	    "How far past now the execution horizon reached at the last "
+	    0, "How far past now the guide horizon reached at the last "
 	    "extension.");
-	rv_prom_sample(fp, "rv_horizon_execution_depth_seconds", id, NULL,
-	    NULL, s->exec_end_ms > h->now ? (double)(s->exec_end_ms - h->now) /
-	    1000 : 0);
-	rv_prom_family(fp, "rv_horizon_epg_end_timestamp_seconds", "gauge",
-	    "Where the guide horizon ends.");
-	rv_prom_sample(fp, "rv_horizon_epg_end_timestamp_seconds", id, NULL,
-	    NULL, (double)s->epg_end_ms / 1000);
-	rv_prom_family(fp, "rv_horizon_execution_end_timestamp_seconds",
-	    "gauge", "Where the execution horizon ends.");
-	rv_prom_sample(fp, "rv_horizon_execution_end_timestamp_seconds", id,
-	    NULL, NULL, (double)s->exec_end_ms / 1000);
-	rv_prom_family(fp, "rv_horizon_last_extension_timestamp_seconds",
-	    "gauge", "The last successful extension (0: never).");
-	rv_prom_sample(fp, "rv_horizon_last_extension_timestamp_seconds", id,
-	    NULL, NULL, (double)s->last_ok_ms / 1000);
-	rv_prom_family(fp, "rv_horizon_compile_failures_total", "counter",
+	rv_prom_one(fp, "rv_horizon_execution_depth_seconds", "gauge", id,
+	    s->exec_end_ms > h->now ? (double)(s->exec_end_ms - h->now) / 1000
+	    : 0, "How far past now the execution horizon reached at the last "
+	    "extension.");
+	rv_prom_one(fp, "rv_horizon_epg_end_timestamp_seconds", "gauge", id,
+	    (double)s->epg_end_ms / 1000, "Where the guide horizon ends.");
+	rv_prom_one(fp, "rv_horizon_execution_end_timestamp_seconds", "gauge",
+	    id, (double)s->exec_end_ms / 1000, "Where the execution horizon "
+	    "ends.");
+	rv_prom_one(fp, "rv_horizon_last_extension_timestamp_seconds", "gauge",
+	    id, (double)s->last_ok_ms / 1000, "The last successful extension "
+	    "(0: never).");
+	rv_prom_one(fp, "rv_horizon_compile_failures_total", "counter", id,
+	    (double)(s->failures > h->failed ? s->failures : h->failed),
 	    "Failed extensions on record: the channel file did not load or "
 	    "compile, and the previous horizon stood.");
-	rv_prom_sample(fp, "rv_horizon_compile_failures_total", id, NULL, NULL,
-	    (double)(s->failures > h->failed ? s->failures : h->failed));
-	rv_prom_family(fp, "rv_horizon_unfilled_break_seconds", "gauge",
-	    "Break seconds ahead that no spot fills (missing ads).");
-	rv_prom_sample(fp, "rv_horizon_unfilled_break_seconds", id, NULL, NULL,
-	    (double)s->unfilled_ahead_ms / 1000);
-	rv_prom_family(fp, "rv_horizon_seams", "gauge", "Gaps and overlaps "
-	    "in the execution horizon ahead.");
-	rv_prom_sample(fp, "rv_horizon_seams", id, NULL, NULL, s->seams);
+	rv_prom_one(fp, "rv_horizon_unfilled_break_seconds", "gauge", id,
+	    (double)s->unfilled_ahead_ms / 1000, "Break seconds ahead that no "
+	    "spot fills (missing ads).");
+	rv_prom_one(fp, "rv_horizon_seams", "gauge", id, s->seams, "Gaps and "
+	    "overlaps in the execution horizon ahead.");
 }
 
 /* rv-horizon-<id>.prom after an extension of a channel, good or bad.

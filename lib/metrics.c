@@ -168,6 +168,14 @@ rv_prom_sample(FILE *fp, const char *name, const char *channel,
 }
 
 void
+rv_prom_one(FILE *fp, const char *name, const char *type,
+    const char *channel, double v, const char *help)
+{
+	rv_prom_family(fp, name, type, help);
+	rv_prom_sample(fp, name, channel, NULL, NULL, v);
+}
+
+void
 rv_prom_hist_init(struct rv_prom_hist *h, const double *le, int n)
 {
 	memset(h, 0, sizeof(*h));

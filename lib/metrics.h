@@ -61,6 +61,10 @@ void	rv_prom_family(FILE *fp, const char *name, const char *type,
 void	rv_prom_sample(FILE *fp, const char *name, const char *channel,
 	    const char *lk, const char *lv, double v);
 
+/* A family of one sample: its header, then name{channel} v. */
+void	rv_prom_one(FILE *fp, const char *name, const char *type,
+	    const char *channel, double v, const char *help);
+
 /* A histogram of fixed buckets (upper bounds, ascending, at most 16). */
 #define RV_PROM_BUCKETS_MAX 16
 struct rv_prom_hist {
