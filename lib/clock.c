@@ -699,13 +699,25 @@ rv_duration_format(rv_ms d, char *buf, size_t n)
 
 /* Now */
 
-rv_ms
-rv_wall_now(void)
+static rv_ms
+clock_ms(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	clock_gettime(id, &ts);
 	return (rv_ms)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+rv_ms
+rv_wall_now(void)
+{
+	return clock_ms(CLOCK_REALTIME);
+}
+
+int64_t
+rv_mono_ms(void)
+{
+	return clock_ms(CLOCK_MONOTONIC);
 }
 
 int

@@ -108,6 +108,8 @@ char	*rv_duration_format(rv_ms d, char *buf, size_t n);
 
 /* CLOCK_REALTIME in ms. */
 rv_ms	rv_wall_now(void);
+/* Milliseconds of CLOCK_MONOTONIC: for intervals, not instants. */
+int64_t	rv_mono_ms(void);
 /* "Now" for a program: arg (from --now) if non-NULL, else $RV_NOW if set
  * and non-empty, else the real clock. */
 int	rv_now_resolve(const char *arg, rv_ms *now, struct rv_err *err);

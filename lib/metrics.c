@@ -18,15 +18,6 @@ rv_metrics_set_interval(int ms)
 		interval_ms = ms;
 }
 
-int64_t
-rv_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 rv_file_replace(const char *dst, const char *text, size_t len,
     struct rv_err *err)

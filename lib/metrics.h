@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "clock.h"
 #include "log.h"
 
 #define RV_METRICS_INTERVAL_MS	5000
@@ -28,9 +29,6 @@
 /* The interval (metrics.interval_seconds of the configuration), set by
  * rv_cli_config; under a second is ignored. */
 void	rv_metrics_set_interval(int ms);
-
-/* Milliseconds of CLOCK_MONOTONIC. */
-int64_t	rv_mono_ms(void);
 
 /* Replace the file dst with text: written to dst.tmp, then renamed. */
 int	rv_file_replace(const char *dst, const char *text, size_t len,

@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "metrics.h"
+#include "clock.h"
 
 static void
 draw(struct rv_progress *p)
