@@ -60,7 +60,23 @@ struct rv_enc {
 	int		 finished;
 	int		 failed;	/* a call failed: the session is over */
 	int		 refused;	/* the write callback said -1 */
+
+	/* PCR-only packets between frames, when a frame lasts longer than
+	 * the 40 ms a PCR may be apart (below 25 frames/s): the 5.1 muxer
+	 * in VBR mode writes a PCR only where a video PES starts. */
+	int		 pcr_fill;
+	int		 pcr_pid, audio_pid, pcr_cc;
+	int		 have_pcr, have_delta;
+	int64_t		 last_pcr;	/* 27 MHz */
+	int64_t		 pcr_delta;	/* DTS*300 - PCR of the muxer's */
+	uint8_t		 out[2 * IO_BUF];
 };
+
+#define PCR_WRAP	((INT64_C(1) << 33) * 300)
+/* A PCR-only packet goes before an audio PES that starts this long after
+ * the last PCR: with an AAC frame every 21.3 ms, none is ever more than
+ * 15 + 21.3 ms apart. */
+#define PCR_FILL_TICKS	(INT64_C(27000) * 15)
 
 /* A muxer failure: the consumer's refusal, when that is what it was. */
 static int
@@ -72,15 +88,102 @@ mux_errf(struct rv_enc *e, struct rv_err *err, int rc, const char *what)
 	return rv_av_errf(err, rc, "encoder: %s", what);
 }
 
+/* The 33-bit PTS or DTS at p (5 bytes of a PES header). */
+static int64_t
+pes_ts(const uint8_t *p)
+{
+	return (int64_t)(p[0] >> 1 & 7) << 30 | (int64_t)p[1] << 22 |
+	    (int64_t)(p[2] >> 1) << 15 | (int64_t)p[3] << 7 | p[4] >> 1;
+}
+
+/* The PTS (or the DTS when there is one) of the PES that starts in TS
+ * packet p: 0 with *ts, -1 when there is none. */
+static int
+pes_start_ts(const uint8_t *p, int64_t *ts)
+{
+	int off = 4;
+
+	if (!(p[1] & 0x40) || !(p[3] & 0x10))
+		return -1;
+	if (p[3] & 0x20)
+		off += 1 + p[4];
+	if (off + 19 > RV_ENC_TS_PACKET || p[off] != 0 || p[off + 1] != 0 ||
+	    p[off + 2] != 1 || !(p[off + 7] & 0x80))
+		return -1;
+	*ts = pes_ts(p + off + ((p[off + 7] & 0xc0) == 0xc0 ? 14 : 9));
+	return 0;
+}
+
+/* Follow the muxer's PCRs in packet p; before an audio PES that starts
+ * too long after the last one, write a PCR-only packet to out.  Returns
+ * the bytes written to out (0 or 188). */
+static size_t
+pcr_fill(struct rv_enc *e, const uint8_t *p, uint8_t *out)
+{
+	int pid = (p[1] & 0x1f) << 8 | p[2];
+	int64_t pcr, ts, base;
+
+	if (pid == e->pcr_pid) {
+		if (p[3] & 0x10)
+			e->pcr_cc = p[3] & 0x0f;
+		if ((p[3] & 0x20) && p[4] >= 7 && (p[5] & 0x10)) {
+			pcr = ((int64_t)p[6] << 25 | (int64_t)p[7] << 17 |
+			    (int64_t)p[8] << 9 | (int64_t)p[9] << 1 |
+			    p[10] >> 7) * 300 + ((p[10] & 1) << 8 | p[11]);
+			e->last_pcr = pcr;
+			e->have_pcr = 1;
+			if (pes_start_ts(p, &ts) == 0) {
+				e->pcr_delta = ts * 300 - pcr;
+				e->have_delta = 1;
+			}
+		}
+		return 0;
+	}
+	if (pid != e->audio_pid || !e->have_pcr || !e->have_delta ||
+	    pes_start_ts(p, &ts) < 0)
+		return 0;
+	pcr = ((ts * 300 - e->pcr_delta) % PCR_WRAP + PCR_WRAP) % PCR_WRAP;
+	if ((pcr - e->last_pcr + PCR_WRAP) % PCR_WRAP < PCR_FILL_TICKS ||
+	    (pcr - e->last_pcr + PCR_WRAP) % PCR_WRAP > 27000000)
+		return 0;
+	/* Adaptation field only: the continuity counter stays. */
+	memset(out, 0xff, RV_ENC_TS_PACKET);
+	out[0] = 0x47;
+	out[1] = (uint8_t)(e->pcr_pid >> 8 & 0x1f);
+	out[2] = (uint8_t)(e->pcr_pid & 0xff);
+	out[3] = (uint8_t)(0x20 | e->pcr_cc);
+	out[4] = RV_ENC_TS_PACKET - 5;
+	out[5] = 0x10;
+	base = pcr / 300;
+	out[6] = (uint8_t)(base >> 25);
+	out[7] = (uint8_t)(base >> 17);
+	out[8] = (uint8_t)(base >> 9);
+	out[9] = (uint8_t)(base >> 1);
+	out[10] = (uint8_t)((base & 1) << 7 | 0x7e | (pcr % 300) >> 8);
+	out[11] = (uint8_t)(pcr % 300);
+	e->last_pcr = pcr;
+	return RV_ENC_TS_PACKET;
+}
+
 /* avio's write callback: whole TS packets to the caller. */
 static int
 ts_write(void *opaque, uint8_t *buf, int len)
 {
 	struct rv_enc *e = opaque;
+	size_t n = 0, off;
 
 	if (len <= 0)
 		return 0;
-	if (e->write(e->arg, buf, (size_t)len) != 0) {
+	if (e->pcr_fill && len % RV_ENC_TS_PACKET == 0 && len <= IO_BUF) {
+		for (off = 0; off < (size_t)len; off += RV_ENC_TS_PACKET) {
+			n += pcr_fill(e, buf + off, e->out + n);
+			memcpy(e->out + n, buf + off, RV_ENC_TS_PACKET);
+			n += RV_ENC_TS_PACKET;
+		}
+		buf = e->out;
+	} else
+		n = (size_t)len;
+	if (e->write(e->arg, buf, n) != 0) {
 		e->refused = 1;
 		return AVERROR(EIO);
 	}
@@ -294,11 +397,20 @@ open_mux(struct rv_enc *e, const struct rv_enc_config *c,
 		return rv_av_errf(err, rc, "encoder: stream parameters");
 	e->vst->time_base = pts_tb;
 	e->ast->time_base = pts_tb;
+	/* The PIDs, named (the muxer's defaults, but known here). */
+	e->vst->id = 0x100;
+	e->ast->id = 0x101;
 	e->vst->avg_frame_rate = e->venc->framerate;
 
 	/* Timestamps go in as rv-air made them (offset included): the
 	 * muxer adds no delay of its own. */
+	/* Below 25 frames/s a frame lasts longer than PCRs may be apart:
+	 * every AAC frame its own PES, so that one starts often enough to
+	 * put a PCR-only packet before (ts_write). */
+	e->pcr_fill = (int64_t)c->rate.den * 1000 > (int64_t)c->rate.num * 40;
 	if ((rc = av_dict_set(&opts, "mpegts_copyts", "1", 0)) < 0 ||
+	    (e->pcr_fill && (rc = av_dict_set(&opts, "pes_payload_size", "0",
+	    0)) < 0) ||
 	    (rc = av_dict_set(&opts, "pcr_period", "20", 0)) < 0 ||
 	    (rc = av_dict_set(&opts, "pat_period", "0.1", 0)) < 0 ||
 	    (rc = av_dict_set(&opts, "sdt_period", "0.5", 0)) < 0) {
@@ -314,6 +426,8 @@ open_mux(struct rv_enc *e, const struct rv_enc_config *c,
 	av_dict_free(&opts);
 	if (rc != 0)
 		return rc;
+	e->pcr_pid = e->vst->id;
+	e->audio_pid = e->ast->id;
 	if (e->vst->time_base.num != 1 || e->vst->time_base.den != RV_PTS_HZ ||
 	    e->ast->time_base.num != 1 || e->ast->time_base.den != RV_PTS_HZ)
 		return rv_errf(err, "encoder: the mpegts muxer chose a time "
