@@ -1059,19 +1059,8 @@ metrics_text(void)
 		if (texts != NULL && l > 5 && strcmp(d + l - 5, ".prom") == 0 &&
 		    strcmp(d, "rv-serve.prom") != 0) {
 			snprintf(path, sizeof(path), "%s/%s", dir, d);
-			if ((fp = fopen(path, "re")) != NULL) {
-				char *buf = NULL;
-				size_t cap = 0, got;
-				FILE *mf = open_memstream(&buf, &cap);
-				char chunk[8192];
-
-				while (mf != NULL && (got = fread(chunk, 1,
-				    sizeof(chunk), fp)) > 0)
-					fwrite(chunk, 1, got, mf);
-				if (mf != NULL && fclose(mf) == 0)
-					texts[n++] = buf;
-				fclose(fp);
-			}
+			if ((texts[n] = slurp(path)) != NULL)
+				n++;
 		}
 		free(names[k]);
 	}
