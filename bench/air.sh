@@ -13,6 +13,7 @@
 #
 #   sh bench/air.sh              # BENCH_MINUTES of output per size (5)
 #   BENCH_MINUTES=10 sh bench/air.sh
+#   BENCH_SIZES=720 sh bench/air.sh   # one size only
 #
 # Builds into build/bench; RV_KEEP=1 keeps the scratch folder.
 set -eu
@@ -87,7 +88,7 @@ per_hour() { awk -v c="$1" -v m="$minutes" 'BEGIN { printf "%.1f", c * 60 / m }'
 
 echo "output per size: $minutes min at 30000/1001 (figures scaled to an hour)"
 printf '%-6s %14s %14s %8s %10s\n' size "rv-air cpu-s/h" "ffmpeg cpu-s/h" ratio "rv-air RSS"
-for h in 720 1080; do
+for h in ${BENCH_SIZES-720 1080}; do
 	w=$((h * 16 / 9)) d=$work/$h
 	mkdir "$d"
 	# rv-air: CPU and RSS of the engine itself.
@@ -136,26 +137,31 @@ for h in 720 1080; do
 done
 
 # --- Join: start to the first TS byte, 2:17 into the 12:05 block, on the
-# wall clock (best of three).
+# wall clock (best of three): bare (the encoder's own latency, a frame at a
+# time) and with --lead 3000, as rv-channel runs rv-air.
 join=$(date -u -d "@$((start_s + 437))" +%Y-%m-%dT%H:%M:%SZ)
-best=
 mkfifo "$work/plans" "$work/out"
-for k in 1 2 3; do
-	t0=$(date +%s%N)
-	rv-blockfeed --clock wall --now "$join" bench-720 >"$work/plans" 2>/dev/null &
-	feed=$!
-	rv-air --clock wall <"$work/plans" >"$work/out" 2>/dev/null &
-	air=$!
-	rv-frame ts <"$work/out" 2>/dev/null | head -c 1 >"$work/first.$k" &
-	ts=$!
-	n=0
-	while [ ! -s "$work/first.$k" ] && [ $n -lt 10000 ]; do sleep 0.002; n=$((n + 1)); done
-	t1=$(date +%s%N)
-	kill "$feed" "$air" 2>/dev/null || :
-	wait "$feed" "$air" "$ts" 2>/dev/null || :
-	ms=$(( (t1 - t0) / 1000000 ))
-	if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
-	echo "join $k: first TS byte after $ms ms" >>"$work/join.log"
+: >"$work/join.log"
+for lead in 0 3000; do
+	best=
+	for k in 1 2 3; do
+		t0=$(date +%s%N)
+		rv-blockfeed --clock wall --now "$join" bench-720 >"$work/plans" 2>/dev/null &
+		feed=$!
+		rv-air --clock wall --lead "$lead" <"$work/plans" >"$work/out" 2>/dev/null &
+		air=$!
+		rm -f "$work/first"
+		rv-frame ts <"$work/out" 2>/dev/null | head -c 1 >"$work/first" &
+		ts=$!
+		n=0
+		while [ ! -s "$work/first" ] && [ $n -lt 10000 ]; do sleep 0.002; n=$((n + 1)); done
+		t1=$(date +%s%N)
+		kill "$feed" "$air" 2>/dev/null || :
+		wait "$feed" "$air" "$ts" 2>/dev/null || :
+		ms=$(( (t1 - t0) / 1000000 ))
+		if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+		echo "join $k, --lead $lead: first TS byte after $ms ms" >>"$work/join.log"
+	done
+	echo "join (720p, --lead $lead, best of 3): $best ms" >>"$work/join.sum"
 done
-cat "$work/join.log"
-echo "join (720p, best of 3): $best ms"
+cat "$work/join.log" "$work/join.sum"

@@ -8,6 +8,7 @@
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
 #include <libavformat/avio.h>
+#include <libavutil/cpu.h>
 #include <libavutil/audio_fifo.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/dict.h>
@@ -292,7 +293,10 @@ open_video(struct rv_enc *e, const struct rv_enc_config *c,
 	v->bit_rate = kbps * 1000;
 	v->rc_max_rate = kbps * 1000;
 	v->rc_buffer_size = (int)(2 * kbps * 1000);
-	v->thread_count = c->threads;
+	/* One thread per CPU, not libx264's 1.5: fewer frames in flight
+	 * (bench/air.sh: 141.6 MB resident at 720p, not 163.5) for no loss
+	 * of speed. */
+	v->thread_count = c->threads != 0 ? c->threads : av_cpu_count();
 	if ((rc = av_dict_set(&opts, "preset",
 	    c->preset != NULL ? c->preset : RV_ENC_PRESET, 0)) < 0 ||
 	    /* A forced keyframe is an IDR, not an open-GOP I frame. */

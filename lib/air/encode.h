@@ -27,7 +27,7 @@
  * 2 s) and from rv_enc_force_idr(), after which the cadence counts again;
  * SPS/PPS repeated before every IDR.  The encoder holds a few frames
  * (rc-lookahead and frame threads; rv_enc_pending(): at most 14 frames
- * at 1280x720 veryfast with automatic threads, 11 with one thread).
+ * at 1280x720 veryfast with three threads, 11 with one).
  *
  * Audio.  AAC-LC at audio_kbps (default 128), sample_rate (default 48000)
  * and 1 or 2 channels (default 2), from planar float samples.  At the end
@@ -84,7 +84,7 @@ struct rv_enc_config {
 	int		 video_kbps;	/* 0: 3000 */
 	int		 audio_kbps;	/* 0: 128 */
 	int		 gop_seconds;	/* 0: 2; longest IDR-to-IDR distance */
-	int		 threads;	/* 0: libx264's choice (1.5 per CPU) */
+	int		 threads;	/* 0: one per CPU */
 	const char	*service_name;	/* NULL: the provider; SDT, ≤ 255 B */
 	const char	*provider;	/* NULL: "RetroVue"; SDT, ≤ 255 B */
 };

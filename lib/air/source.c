@@ -1128,7 +1128,10 @@ open_decoder(struct rv_source *s, AVStream *st, AVCodecContext **out,
 		return rv_errf(err, "%s: %s stream #%d: %s", s->path, what,
 		    st->index, AVERR(rc));
 	c->pkt_timebase = st->time_base;
-	c->thread_count = 0;
+	/* One thread: sources are decoded a frame per tick, and frame
+	 * threads would only hold more frames (and two sources are open at
+	 * a seam). */
+	c->thread_count = 1;
 	if ((rc = avcodec_open2(c, codec, NULL)) < 0)
 		return rv_errf(err, "%s: %s stream #%d: cannot open %s "
 		    "decoder: %s", s->path, what, st->index, codec->name,
