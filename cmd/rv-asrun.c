@@ -221,24 +221,29 @@ cmd_log(sqlite3 *db, const struct rv_config *cfg, int argc, char **argv)
 	return RV_EXIT_OK;
 }
 
-static const struct rv_asrun_summary *reconciled;
+struct reconciled {
+	const char			*channel;
+	const struct rv_asrun_summary	*sum;
+};
 
 static void
 emit_reconcile(FILE *fp, void *arg)
 {
-	const char *ch = arg;
+	const struct reconciled *r = arg;
+	const struct rv_asrun_summary *sum = r->sum;
+	const char *ch = r->channel;
 	int k;
 
 	rv_prom_family(fp, "rv_asrun_verdicts", "gauge", "Verdicts of the "
 	    "last reconcile, by verdict.");
 	for (k = 0; k < RV_ASRUN_NVERDICT; k++)
 		rv_prom_sample(fp, "rv_asrun_verdicts", ch, "verdict",
-		    rv_asrun_verdict_names[k], (double)reconciled->counts[k]);
+		    rv_asrun_verdict_names[k], (double)sum->counts[k]);
 	rv_prom_one(fp, "rv_asrun_substituted_seconds", "gauge", ch,
-	    (double)reconciled->substituted_ms / 1000, "Seconds substituted "
+	    (double)sum->substituted_ms / 1000, "Seconds substituted "
 	    "in the last reconcile's window.");
 	rv_prom_one(fp, "rv_asrun_on_air_seconds", "gauge", ch,
-	    (double)reconciled->on_air_ms / 1000, "Seconds on the air in the "
+	    (double)sum->on_air_ms / 1000, "Seconds on the air in the "
 	    "last reconcile's window.");
 	rv_prom_one(fp, "rv_asrun_reconcile_timestamp_seconds", "gauge", ch,
 	    (double)rv_wall_now() / 1000, "When reconcile last ran.");
@@ -315,11 +320,9 @@ cmd_reconcile(sqlite3 *db, int argc, char **argv)
 	if (rv_metrics_init(&rm, run_dir, "rv-reconcile", q.channel,
 	    &err) < 0)
 		rv_warnx("metrics: %s", err.msg);
-	else {
-		reconciled = &sum;
-		rv_metrics_tick(&rm, 1, emit_reconcile, (void *)q.channel,
-		    &err);
-	}
+	else
+		rv_metrics_tick(&rm, 1, emit_reconcile, &(struct reconciled){
+		    q.channel, &sum }, &err);
 	return sum.bad > 0 ? RV_EXIT_FAIL : RV_EXIT_OK;
 }
 

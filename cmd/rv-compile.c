@@ -219,7 +219,7 @@ compile_metrics(const struct rv_config *cfg, const struct opts *o,
 	struct cmetrics m = { 0 };
 	struct rv_metrics mx;
 	struct rv_err err;
-	char id[256], series[320], *dot;
+	char id[256], *dot;
 	const char *base;
 
 	if (o->check)
@@ -234,12 +234,9 @@ compile_metrics(const struct rv_config *cfg, const struct opts *o,
 		rv_warnx("metrics: %s", err.msg);
 		return;
 	}
-	snprintf(series, sizeof(series), "rv_compile_failures_total{"
-	    "channel=\"%s\"}", id);
-	rv_prom_read(mx.path, series, &m.failures);
-	snprintf(series, sizeof(series), "rv_compile_last_success_timestamp_"
-	    "seconds{channel=\"%s\"}", id);
-	rv_prom_read(mx.path, series, &m.last_ok);
+	rv_metrics_prev(&mx, "rv_compile_failures_total", &m.failures);
+	rv_metrics_prev(&mx, "rv_compile_last_success_timestamp_seconds",
+	    &m.last_ok);
 	if (failed)
 		m.failures++;
 	else

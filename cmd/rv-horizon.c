@@ -222,7 +222,6 @@ horizon_metrics(struct ctx *x, const char *id, int failed)
 	struct hmetrics h = { id, &s, x->now, failed };
 	struct rv_err err;
 
-	char series[320];
 	double prev_ok = 0, prev_failures = 0;
 
 	if (rv_horizon_status(x->db, id, x->now, &s, &err) < 0) {
@@ -237,12 +236,10 @@ horizon_metrics(struct ctx *x, const char *id, int failed)
 	 * also when the horizon was deep enough that it added nothing (the
 	 * database records only what was published), and the failures
 	 * never go down, also for a channel the database does not know. */
-	snprintf(series, sizeof(series), "rv_horizon_last_extension_"
-	    "timestamp_seconds{channel=\"%s\"}", id);
-	rv_prom_read(m.path, series, &prev_ok);
-	snprintf(series, sizeof(series), "rv_horizon_compile_failures_total{"
-	    "channel=\"%s\"}", id);
-	rv_prom_read(m.path, series, &prev_failures);
+	rv_metrics_prev(&m, "rv_horizon_last_extension_timestamp_seconds",
+	    &prev_ok);
+	rv_metrics_prev(&m, "rv_horizon_compile_failures_total",
+	    &prev_failures);
 	if (!failed && s.last_ok_ms < x->now)
 		s.last_ok_ms = x->now;
 	if ((int64_t)(prev_ok * 1000) > s.last_ok_ms)

@@ -60,19 +60,20 @@ static int
 metrics_dir(const struct rv_metrics *m)
 {
 	char dir[4096], *slash;
-	int i;
+	int up, i;
 
-	snprintf(dir, sizeof(dir), "%s", m->path);
-	for (i = 0; i < 2; i++) {
-		if ((slash = strrchr(dir, '/')) == NULL)
-			return 0;
-		*slash = 0;
+	/* The run folder, then its metrics/: two and one up from the file. */
+	for (up = 2; up >= 1; up--) {
+		snprintf(dir, sizeof(dir), "%s", m->path);
+		for (i = 0; i < up; i++) {
+			if ((slash = strrchr(dir, '/')) == NULL)
+				return 0;
+			*slash = 0;
+		}
+		if (dir[0] != 0 && mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -1;
 	}
-	if (dir[0] != 0 && mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -1;
-	snprintf(dir, sizeof(dir), "%s", m->path);
-	*strrchr(dir, '/') = 0;
-	return mkdir(dir, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	return 0;
 }
 
 int
@@ -232,6 +233,17 @@ rv_prom_read(const char *path, const char *series, double *v)
 		}
 	fclose(fp);
 	return rc;
+}
+
+int
+rv_metrics_prev(const struct rv_metrics *m, const char *name, double *v)
+{
+	char series[512];
+
+	if ((size_t)snprintf(series, sizeof(series), "%s{channel=\"%s\"}",
+	    name, m->channel) >= sizeof(series))
+		return -1;
+	return rv_prom_read(m->path, series, v);
 }
 
 /* One family while merging: its header lines and its samples. */

@@ -83,6 +83,11 @@ void	rv_prom_hist_write(FILE *fp, const char *name, const char *channel,
  * not there.  For a one-shot program's counters, carried across runs. */
 int	rv_prom_read(const char *path, const char *series, double *v);
 
+/* The value of name{channel="<m's channel>"} in m's file as the last run
+ * left it: 0 with *v, -1 when there is none (a first run). */
+int	rv_metrics_prev(const struct rv_metrics *m, const char *name,
+	    double *v);
+
 /* Join n exposition texts into one, family by family, in the order the
  * families are first seen.  Lines that are neither comments nor samples
  * are dropped.  Returns a malloc'd text, or NULL when out of memory. */
