@@ -29,7 +29,7 @@
 static const char usage[] =
     "usage: rv-air [-C FILE] [--clock wall|fast] [--evidence PATH]\n"
     "              [--size WxH] [--rate R] [--preset P] [--bitrate KBPS]\n"
-    "              [--lead MS]\n"
+    "              [--lead MS] [--open-timeout MS]\n"
     "  reads B frames on stdin, writes H, T and M frames on stdout and E\n"
     "  frames to the evidence FIFO or file.\n";
 
@@ -389,6 +389,7 @@ struct opts {
 	enum rv_clock_mode clock;
 	int		 width, height, kbps;
 	int		 lead_ms;
+	int		 open_timeout_ms;
 	struct rv_rate	 rate;
 };
 
@@ -461,6 +462,7 @@ play(struct opts *op, struct rv_config *cfg)
 	ac.enc.gop_seconds = cfg->playout.gop_seconds;
 	ac.enc.service_name = ac.channel;
 	ac.hold_ms = 500;
+	ac.open_timeout_ms = op->open_timeout_ms;
 	ac.stop = &rv_stop_signal;
 	/* --lead: the clock starts ahead of the session, so that its first
 	 * lead_ms of output come at once, a buffer for a first viewer's
@@ -547,7 +549,7 @@ int
 main(int argc, char *argv[])
 {
 	enum { O_CLOCK = 256, O_EVIDENCE, O_SIZE, O_RATE, O_PRESET, O_BITRATE,
-	    O_LEAD };
+	    O_LEAD, O_OPEN_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "clock", required_argument, NULL, O_CLOCK },
@@ -557,6 +559,7 @@ main(int argc, char *argv[])
 		{ "preset", required_argument, NULL, O_PRESET },
 		{ "bitrate", required_argument, NULL, O_BITRATE },
 		{ "lead", required_argument, NULL, O_LEAD },
+		{ "open-timeout", required_argument, NULL, O_OPEN_TIMEOUT },
 		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -605,6 +608,14 @@ main(int argc, char *argv[])
 			    strspn(optarg, "0123456789") != strlen(optarg))
 				return rv_cli_usage_error(usage, "--lead takes 0 "
 				    "to 10000 ms (%s)", optarg);
+			break;
+		case O_OPEN_TIMEOUT:
+			op.open_timeout_ms = atoi(optarg);
+			if (op.open_timeout_ms < 1 ||
+			    op.open_timeout_ms > 60000 ||
+			    strspn(optarg, "0123456789") != strlen(optarg))
+				return rv_cli_usage_error(usage, "--open-timeout "
+				    "takes 1 to 60000 ms (%s)", optarg);
 			break;
 		default:
 			if ((ch = rv_cli_option(ch, usage)) >= 0)

@@ -26,6 +26,7 @@ struct rv_air {
 	struct rv_air_counts	 counts;
 	int64_t			 block_unfilled;	/* pad, filler frames */
 	struct rv_src_format	 fmt;
+	struct prefetch		*limbo;	/* given up while still opening */
 };
 
 const char *const rv_air_status_names[RV_AIR_NSTATUS] = { "aired",
@@ -246,43 +247,123 @@ str(const json_t *o, const char *k)
 }
 
 /* A segment's source, opened, seeked and primed on a thread of its own
- * while the segment before it plays, so that a seam costs no stall. */
+ * while the segment before it plays, so that a seam costs no stall.  The
+ * job owns copies of all it reads.  A job still opening when its seam's
+ * wait runs out (a path that hangs) goes to the session's limbo: the
+ * same path is not tried again while it is there, so that a dead mount
+ * costs one wait, not one per segment; it leaves limbo when its open
+ * returns, and frees itself if the session ends first. */
 struct prefetch {
-	pthread_t		 thread;
-	int			 running;
-	const char		*uri;
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	int			 done, orphan;
+	char			*uri;
 	int64_t			 in_ms, dur_ms, fade_in, fade_out;
 	double			 gain;
-	const struct rv_src_format *fmt;
+	struct rv_src_format	 fmt;
 	struct rv_source	*src;
 	int			 rc;
 	struct rv_err		 err;
+	struct prefetch		*next;	/* in limbo */
 };
+
+static void
+prefetch_free(struct prefetch *p)
+{
+	rv_src_close(p->src);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+	free(p->uri);
+	free(p);
+}
+
+static int
+prefetch_done(struct prefetch *p)
+{
+	int done;
+
+	pthread_mutex_lock(&p->mu);
+	done = p->done;
+	pthread_mutex_unlock(&p->mu);
+	return done;
+}
 
 static void *
 prefetch_main(void *arg)
 {
 	struct prefetch *p = arg;
+	int orphan;
 
 	p->rc = rv_src_open(p->uri, p->in_ms, p->dur_ms, p->gain, p->fade_in,
-	    p->fade_out, p->fmt, &p->src, &p->err);
+	    p->fade_out, &p->fmt, &p->src, &p->err);
 	if (p->rc == 0 && rv_src_prime(p->src, &p->err) < 0) {
 		/* A priming failure is the source's to report as it plays. */
 		p->err.msg[0] = 0;
 	}
+	pthread_mutex_lock(&p->mu);
+	p->done = 1;
+	orphan = p->orphan;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	if (orphan)
+		prefetch_free(p);
 	return NULL;
 }
 
+/* Free the jobs in limbo whose open has returned; 1 if uri is still
+ * there. */
+static int
+limbo_reap(struct rv_air *a, const char *uri)
+{
+	struct prefetch **pp = &a->limbo, *p;
+	int hung = 0;
+
+	while ((p = *pp) != NULL) {
+		if (prefetch_done(p)) {
+			*pp = p->next;
+			prefetch_free(p);
+			continue;
+		}
+		if (uri != NULL && strcmp(p->uri, uri) == 0)
+			hung = 1;
+		pp = &p->next;
+	}
+	return hung;
+}
+
+/* Start getting seg ready in *slot: NULL for a segment with no file,
+ * the job, or a job that is done already with the reason it failed. */
 static void
-prefetch_start(struct rv_air *a, struct prefetch *p, const json_t *seg,
+prefetch_start(struct rv_air *a, struct prefetch **slot, const json_t *seg,
     const struct rv_seam *s)
 {
+	struct prefetch *p;
+	pthread_condattr_t ca;
+	pthread_attr_t ta;
+	pthread_t thread;
 	int64_t fin = 0, fout = 0;
+	const char *uri = str(seg, "uri");
 
-	memset(p, 0, sizeof(*p));
-	p->uri = str(seg, "uri");
-	if (p->uri == NULL)
+	*slot = NULL;
+	if (uri == NULL)
 		return;
+	if ((p = calloc(1, sizeof(*p))) == NULL ||
+	    (p->uri = strdup(uri)) == NULL) {
+		free(p);
+		return;		/* taken as "out of memory" at the seam */
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	*slot = p;
+	if (limbo_reap(a, uri)) {
+		p->done = 1;
+		p->rc = rv_errf(&p->err, "%s: an earlier open of it has not "
+		    "returned: not tried again", uri);
+		return;
+	}
 	rv_json_opt_int(seg, "fade_in_ms", &fin, NULL);
 	rv_json_opt_int(seg, "fade_out_ms", &fout, NULL);
 	p->in_ms = s->in_ms;
@@ -293,61 +374,91 @@ prefetch_start(struct rv_air *a, struct prefetch *p, const json_t *seg,
 	p->fade_in = s->joined ? 0 : fin;
 	p->fade_out = fout;
 	p->gain = json_real_value(json_object_get(seg, "gain_db"));
-	p->fmt = &a->fmt;
-	p->running = pthread_create(&p->thread, NULL, prefetch_main, p) == 0;
-	if (!p->running)
+	p->fmt = a->fmt;
+	pthread_attr_init(&ta);
+	pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&thread, &ta, prefetch_main, p) != 0)
 		prefetch_main(p);
+	pthread_attr_destroy(&ta);
 }
 
-/* The source of a prefetched segment: 0 with *src (NULL for pad), or -1
- * with the reason it could not be opened in why. */
-static int
-prefetch_take(struct prefetch *p, struct rv_source **src, char *why,
-    size_t n)
+/* Give up a job: free it if it is done, else put it in limbo. */
+static void
+prefetch_drop(struct rv_air *a, struct prefetch **slot)
 {
-	if (p->running)
-		pthread_join(p->thread, NULL);
-	p->running = 0;
-	*src = p->src;
-	p->src = NULL;
-	if (p->uri != NULL && p->rc < 0) {
-		snprintf(why, n, "%s", p->err.msg);
+	struct prefetch *p = *slot;
+
+	*slot = NULL;
+	if (p == NULL)
+		return;
+	if (prefetch_done(p)) {
+		prefetch_free(p);
+		return;
+	}
+	p->next = a->limbo;
+	a->limbo = p;
+}
+
+/* The source of a prefetched segment, waiting for it at most timeout_ms:
+ * 0 with *src (NULL for pad), or -1 with the reason there is none in
+ * why. */
+static int
+prefetch_take(struct rv_air *a, struct prefetch **slot, const char *uri,
+    int64_t timeout_ms, struct rv_source **src, char *why, size_t n)
+{
+	struct prefetch *p = *slot;
+	struct timespec deadline;
+	int rc = 0;
+
+	*src = NULL;
+	if (p == NULL) {
+		if (uri != NULL)
+			snprintf(why, n, "%s: out of memory", uri);
+		return uri != NULL ? -1 : 0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_ms / 1000;
+	deadline.tv_nsec += timeout_ms % 1000 * 1000000;
+	if (deadline.tv_nsec >= 1000000000) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&p->mu);
+	while (!p->done && rc == 0)
+		rc = pthread_cond_timedwait(&p->cv, &p->mu, &deadline);
+	pthread_mutex_unlock(&p->mu);
+	if (rc != 0) {
+		snprintf(why, n, "%s: still opening after %lld ms: given up",
+		    p->uri, (long long)timeout_ms);
+		prefetch_drop(a, slot);
 		return -1;
 	}
-	return 0;
-}
-
-static void
-prefetch_drop(struct prefetch *p)
-{
-	struct rv_source *src;
-	char why[RV_ERR_MAX];
-
-	prefetch_take(p, &src, why, sizeof(why));
-	rv_src_close(src);
+	*src = p->src;
+	p->src = NULL;
+	if (p->rc < 0)
+		snprintf(why, n, "%s", p->err.msg);
+	rc = p->rc;
+	prefetch_drop(a, slot);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Play one segment from its seam to the next; the evidence says how. */
 static int
 segment(struct rv_air *a, const json_t *plan, const json_t *seg,
-    const struct rv_seam *s, struct prefetch *pf, struct rv_err *err)
+    const struct rv_seam *s, struct rv_source *src, const char *why,
+    struct rv_err *err)
 {
 	const char *uri = str(seg, "uri"), *type = str(seg, "type");
 	const char *block = str(plan, "block_id");
 	enum rv_air_status status;
-	struct rv_source *src = NULL;
-	int64_t k, frames = 0, content_frames = 0, t0;
-	char reason[RV_ERR_MAX] = "";
+	int64_t k, frames = 0, content_frames = 0;
+	char reason[RV_ERR_MAX];
 	json_t *e;
 	int content;
 
+	snprintf(reason, sizeof(reason), "%s", why);
 	if (strcmp(type, "content") == 0)
 		rv_enc_force_idr(a->enc);
-	/* A missing or broken file never stops the channel.  Time spent
-	 * here waiting for the source is a stall at the seam. */
-	t0 = rv_mono_ms();
-	prefetch_take(pf, &src, reason, sizeof(reason));
-	a->counts.seam_stall_s += (double)(rv_mono_ms() - t0) / 1000;
 	e = event(a, "segment_start", a->tick);
 	json_object_set_new(e, "block_id", json_string(block));
 	json_object_set_new(e, "segment_index", json_integer(s->index));
@@ -470,9 +581,12 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 {
 	const json_t *segs = json_object_get(plan, "segments");
 	const char *block = str(plan, "block_id");
-	struct prefetch pf[2];
+	struct prefetch *pf[2] = { NULL, NULL };
 	struct rv_block_ticks b;
-	int64_t join = -1, start;
+	struct rv_source *src;
+	const json_t *seg;
+	char why[RV_ERR_MAX];
+	int64_t join = -1, start, t0;
 	json_t *e;
 	int i, rc = 0, first = 1;
 
@@ -503,7 +617,6 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 		rv_block_ticks_free(&b);
 		return rv_errf(err, "writing a marker failed");
 	}
-	memset(pf, 0, sizeof(pf));
 	for (i = 0; i < b.n && rc == 0 && !stopping(a); i++) {
 		struct rv_seam *s = &b.seams[i];
 
@@ -511,7 +624,7 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 		if (s->tick < a->tick)
 			s->tick = a->tick;
 		if (s->end_tick <= a->tick) {
-			prefetch_drop(&pf[i % 2]);
+			prefetch_drop(a, &pf[i % 2]);
 			continue;
 		}
 		if (first) {
@@ -519,15 +632,23 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 			    (size_t)s->index), s);
 			first = 0;
 		}
+		seg = json_array_get(segs, (size_t)s->index);
+		/* A missing or broken file never stops the channel.  Time
+		 * spent here waiting for the source is a stall at the seam. */
+		t0 = rv_mono_ms();
+		why[0] = 0;
+		prefetch_take(a, &pf[i % 2], str(seg, "uri"),
+		    a->cfg.open_timeout_ms > 0 ? a->cfg.open_timeout_ms :
+		    RV_AIR_OPEN_TIMEOUT_MS, &src, why, sizeof(why));
+		a->counts.seam_stall_s += (double)(rv_mono_ms() - t0) / 1000;
 		/* While this one plays, the next one gets ready. */
 		if (i + 1 < b.n)
 			prefetch_start(a, &pf[(i + 1) % 2], json_array_get(segs,
 			    (size_t)b.seams[i + 1].index), &b.seams[i + 1]);
-		rc = segment(a, plan, json_array_get(segs, (size_t)s->index), s,
-		    &pf[i % 2], err);
+		rc = segment(a, plan, seg, s, src, why, err);
 	}
-	prefetch_drop(&pf[0]);
-	prefetch_drop(&pf[1]);
+	prefetch_drop(a, &pf[0]);
+	prefetch_drop(a, &pf[1]);
 	if (rc == 0 && a->tick < b.fence_tick)
 		rc = rv_air_pad(a, b.fence_tick, err);
 	if (rc == 0 && !stopping(a)) {
@@ -571,8 +692,22 @@ rv_air_counts(const struct rv_air *a, struct rv_air_counts *c)
 void
 rv_air_free(struct rv_air *a)
 {
+	struct prefetch *p;
+	int done;
+
 	if (a == NULL)
 		return;
+	limbo_reap(a, NULL);
+	/* Opens that have still not returned free themselves if they do. */
+	while ((p = a->limbo) != NULL) {
+		a->limbo = p->next;
+		pthread_mutex_lock(&p->mu);
+		done = p->done;
+		p->orphan = 1;
+		pthread_mutex_unlock(&p->mu);
+		if (done)
+			prefetch_free(p);
+	}
 	rv_enc_free(a->enc);
 	av_frame_free(&a->black);
 	av_frame_free(&a->held);

@@ -37,10 +37,16 @@ struct rv_air_config {
 	enum rv_aspect	 aspect;
 	struct rv_clock	*clock;		/* wall: pace ticks; fast: none */
 	int64_t		 hold_ms;	/* hold the last frame this long */
+	/* How long a seam waits for its source to open: a path that hangs
+	 * (a dead mount) costs this stall once, then the segment is pad.
+	 * 0: RV_AIR_OPEN_TIMEOUT_MS. */
+	int64_t		 open_timeout_ms;
 	/* When *stop becomes non-zero (a signal), the playing block ends
 	 * at the next tick: its segment ends "truncated", no fence. */
 	const volatile sig_atomic_t *stop;
 };
+
+#define RV_AIR_OPEN_TIMEOUT_MS	5000
 
 /* How a segment ended (segment_end's status). */
 enum rv_air_status { RV_AIR_AIRED, RV_AIR_TRUNCATED, RV_AIR_SHORT,

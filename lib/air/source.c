@@ -17,6 +17,9 @@
  */
 #include "air/source.h"
 
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -1219,12 +1222,38 @@ position(struct rv_source *s, struct rv_err *err)
 	}
 }
 
+/* A source is a regular file: a named pipe with no writer would block
+ * open(2) for ever, and a device or socket is no media file. */
+static int
+check_regular(const char *path, struct rv_err *err)
+{
+	struct stat st;
+	const char *kind;
+
+	if (stat(path, &st) == -1)
+		return rv_errf(err, "%s: cannot open: %s", path,
+		    strerror(errno));
+	if (S_ISREG(st.st_mode))
+		return 0;
+	if (S_ISFIFO(st.st_mode))
+		kind = "a named pipe";
+	else if (S_ISDIR(st.st_mode))
+		kind = "a folder";
+	else if (S_ISSOCK(st.st_mode))
+		kind = "a socket";
+	else
+		kind = "a device";
+	return rv_errf(err, "%s: cannot open: not a regular file (%s)",
+	    path, kind);
+}
+
 int
 rv_src_open(const char *path, int64_t in_ms, int64_t dur_ms, double gain_db,
     int64_t fade_in_ms, int64_t fade_out_ms, const struct rv_src_format *f,
     struct rv_source **out, struct rv_err *err)
 {
 	struct rv_source *s;
+	AVDictionary *opts = NULL;
 	AVStream *st;
 	unsigned i;
 	int rc;
@@ -1250,7 +1279,16 @@ rv_src_open(const char *path, int64_t in_ms, int64_t dur_ms, double gain_db,
 	s->min_pts = AV_NOPTS_VALUE;
 	s->wpos = s->in_ms * f->sample_rate / 1000;
 
-	if ((rc = avformat_open_input(&s->fmt, path, NULL, NULL)) < 0) {
+	if (check_regular(path, err) < 0)
+		goto bad;
+	/* Only files: a path is never a URL, a pipe or a device. */
+	if ((rc = av_dict_set(&opts, "protocol_whitelist", "file", 0)) < 0) {
+		rv_errf(err, "%s: %s", path, AVERR(rc));
+		goto bad;
+	}
+	rc = avformat_open_input(&s->fmt, path, NULL, &opts);
+	av_dict_free(&opts);
+	if (rc < 0) {
 		rv_errf(err, "%s: cannot open: %s", path, AVERR(rc));
 		goto bad;
 	}
