@@ -49,8 +49,8 @@ run_dir=$(rv-serve ${conf:+-C "$conf"} --print-config 2>/dev/null |
 
 valid_channel() {
 	case $1 in
-	''|.|..|*[!a-z0-9_.:-]*)
-		warn "$1: not a channel id (a-z 0-9 _ . : -)"
+	''|[.-]*|*[!a-z0-9_.:-]*)
+		warn "$1: not a channel id (a-z 0-9 _ . : -, not starting with . or -)"
 		exit 2 ;;
 	esac
 }
@@ -179,7 +179,10 @@ write_metrics() {
 	if [ -z "$restarts" ]; then
 		restarts=$(awk -v s="rv_channel_restarts_total{channel=\"$ch\"}" \
 		    'index($0, s " ") == 1 { print $2 }' "$m" 2>/dev/null)
-		restarts=${restarts:-0}
+		# A number, or 0: the file is data, never code for $(( )).
+		case $restarts in
+		''|*[!0-9]*) restarts=0 ;;
+		esac
 	fi
 	{
 		echo "# HELP rv_channel_restarts_total Restarts of the channel's pipeline after a stage died."

@@ -29,6 +29,7 @@
 #include <microhttpd.h>
 #include <sqlite3.h>
 
+#include "channel.h"
 #include "cli.h"
 #include "clock.h"
 #include "config.h"
@@ -131,6 +132,15 @@ chan_find(int64_t number)
 	}
 	if ((lc = rv_lineup_find(&l, number)) == NULL ||
 	    (all = reallocarray(S.ch, S.nch + 1, sizeof(*all))) == NULL) {
+		rv_lineup_free(&l);
+		return NULL;
+	}
+	/* The id names its folder and is an argument of rv-channel: one
+	 * written into the database past rv-horizon (.., -x) is no
+	 * channel. */
+	if (!rv_channel_id_ok(lc->id) || strlen(lc->id) >= sizeof(c->id)) {
+		rv_warnx("channel %lld: \"%s\" is not a channel id: refused",
+		    (long long)number, lc->id);
 		rv_lineup_free(&l);
 		return NULL;
 	}
@@ -761,6 +771,24 @@ serve_playlist(struct MHD_Connection *conn, const struct rv_route *rt)
 	    body);
 }
 
+/* A regular file in a channel's folder, or -1: not a link (O_NOFOLLOW),
+ * and not a named pipe, whose open(2) would wait for a writer
+ * (O_NONBLOCK, which reads of a regular file ignore). */
+static int
+open_file(const char *p)
+{
+	struct stat st;
+	int fd;
+
+	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static enum MHD_Result
 serve_segment(struct MHD_Connection *conn, const struct rv_route *rt)
 {
@@ -783,8 +811,7 @@ serve_segment(struct MHD_Connection *conn, const struct rv_route *rt)
 		chan_seen(c, addr);
 	}
 	pthread_mutex_unlock(&S.mu);
-	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if ((fd = open_file(p)) < 0 || fstat(fd, &st) < 0) {
 		if (fd >= 0)
 			close(fd);
 		return fail(conn, rt->kind, 404, 0, "no segment %s",
@@ -815,10 +842,10 @@ open_seg(struct stream *s, int64_t n)
 
 	for (k = 0; k < 2; k++) {
 		snprintf(p, sizeof(p), "%s/%08lld.ts", s->dir, (long long)n);
-		if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+		if ((fd = open_file(p)) >= 0)
 			return fd;
 		strcat(p, ".tmp");
-		if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) >= 0)
+		if ((fd = open_file(p)) >= 0)
 			return fd;
 	}
 	return -1;

@@ -840,23 +840,34 @@ defaults(struct rv_channel *c, const struct rv_channel_defaults *def)
 		c->traffic.cooldown_ms[i] = -1;
 }
 
+int
+rv_channel_id_ok(const char *id)
+{
+	const char *p;
+
+	if (id == NULL || *id == '\0' || *id == '.' || *id == '-' ||
+	    strlen(id) > 64)
+		return 0;
+	for (p = id; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
+		    strchr("_.:-", *p) != NULL))
+			return 0;
+	return 1;
+}
+
 static void
 parse_identity(struct rv_channel *c, struct rv_diags *d,
     const struct yml_node *root, const struct rv_channel_defaults *def)
 {
 	const struct yml_node *v;
 	struct rv_err err;
-	const char *p;
 	int64_t x;
 
 	c->id = get_str(d, root, "channel", 1);
-	for (p = c->id; p != NULL && *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||
-		    strchr("_.:-", *p))) {
-			at_error(d, yml_get(root, "channel"), "a channel id is "
-			    "lower-case letters, digits and _ . : - (%s)", c->id);
-			break;
-		}
+	if (c->id != NULL && !rv_channel_id_ok(c->id))
+		at_error(d, yml_get(root, "channel"), "a channel id is 1 to "
+		    "64 lower-case letters, digits and _ . : -, not starting "
+		    "with . or - (%s)", c->id);
 	if (get_int(d, root, "channel_number", 1, 99999, &x) > 0)
 		c->number = (int)x;
 	c->name = get_str(d, root, "name", 0);

@@ -371,8 +371,36 @@ channel_id_with_upper_case_letters_is_an_error(void **state)
 	    "channel: Cheers-24-7\n"
 	    "timezone: UTC\n"
 	    "schedule: {}\n");
-	assert_one_error("upper.yaml", "1:10", "a channel id is lower-case "
-	    "letters, digits and _ . : - (Cheers-24-7)");
+	assert_one_error("upper.yaml", "1:10", "a channel id is 1 to 64 "
+	    "lower-case letters, digits and _ . : -, not starting with . or - "
+	    "(Cheers-24-7)");
+}
+
+/* An id names a folder under the run folder and is a program's
+ * argument: "..", ".hidden" and "-x" are no ids. */
+static void
+channel_id_of_dots_or_a_dash_is_an_error(void **state)
+{
+	static const char *const bad[] = { "..", ".", ".x", "-x", "--help" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(rv_channel_id_ok(bad[i]));
+	assert_false(rv_channel_id_ok(""));
+	assert_false(rv_channel_id_ok("a/b"));
+	assert_false(rv_channel_id_ok("x;y"));
+	assert_false(rv_channel_id_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	assert_true(rv_channel_id_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	assert_true(rv_channel_id_ok("cheers-24-7"));
+	assert_true(rv_channel_id_ok("a.b:c_d-e"));
+	load_bad("dots.yaml",
+	    "channel: \"..\"\n"
+	    "timezone: UTC\n"
+	    "schedule: {}\n");
+	assert_one_error("dots.yaml", "1:10", "a channel id is 1 to 64 "
+	    "lower-case letters, digits and _ . : -, not starting with . or - "
+	    "(..)");
 }
 
 /*
@@ -734,6 +762,7 @@ main(void)
 		TEST(bad_mode_is_an_error_with_place_and_value),
 		TEST(two_entries_of_one_layer_with_the_same_start_are_an_error),
 		TEST(channel_id_with_upper_case_letters_is_an_error),
+		TEST(channel_id_of_dots_or_a_dash_is_an_error),
 		TEST(grid_minutes_that_does_not_divide_a_day_is_an_error_at_its_value),
 		TEST(odd_width_is_an_error_with_place_and_value),
 		TEST(encoder_settings_of_a_channel_are_read_and_checked),
