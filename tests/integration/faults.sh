@@ -151,4 +151,96 @@ check_eq "the evidence ingested again adds no event" "$events" \
     "$(q "SELECT count(*) FROM asrun_events")"
 check_eq "and nothing was said but waiting" "" "$(cat "$T/extend.err" "$T/ingest.err")"
 
+# --- 3. The run folder's disk full --------------------------------------
+# Three minutes of the channel segmented into a 3 MB tmpfs (mounted in a
+# user namespace of our own): the first minute fits; then a ballast file
+# fills the disk for the second minute; then it is removed.  rv-hlsseg
+# drops what it cannot write, says so, keeps the last good playlist, and
+# goes on when there is room, with a discontinuity; rv-air is untouched.
+if unshare -r -m true 2>/dev/null; then
+	rv-blockfeed --clock fast --now 2026-01-05T12:10:00Z --until 2026-01-05T12:13:00Z \
+	    test-faults 2>/dev/null | rv-air --clock fast --bitrate 100 2>/dev/null |
+	    rv-frame dump -x >"$T/three.jsonl"
+	# Split at the markers of 12:11 and 12:12 (the block starts).
+	at() {
+		grep -n '"block_id":"test-faults-20260105T'"$1"'Z".*"kind":"block_start"' \
+		    "$T/three.jsonl" | head -n 1 | cut -d: -f1
+	}
+	m1=$(at 1211) m2=$(at 1212)
+	head -n $((m1 - 1)) "$T/three.jsonl" >"$T/part1.jsonl"
+	sed -n "${m1},$((m2 - 1))p" "$T/three.jsonl" >"$T/part2.jsonl"
+	tail -n +"$m2" "$T/three.jsonl" >"$T/part3.jsonl"
+	mkdir "$T/small"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	unshare -r -m sh -c '
+		mount -t tmpfs -o size=3m tmpfs "$1" || exit 99
+		{ rv-frame pack "$1/../part1.jsonl"
+		  dd if=/dev/zero of="$1/ballast" bs=64k 2>/dev/null
+		  df -k "$1" | awk "NR == 2 { print \$4 }" >"$1/../free.kb"
+		  rv-frame pack "$1/../part2.jsonl"
+		  rm "$1/ballast"
+		  rv-frame pack "$1/../part3.jsonl"; } |
+		    RV_RUN=$1/run rv-hlsseg --dir "$1/hls" --target 2 2>"$1/../seg.err"
+		echo $? >"$1/../seg.rc"
+		cp -r "$1/hls" "$1/run" "$1/.."' sh "$T/small"
+	check_eq "rv-hlsseg rides out the full disk and ends with status 0" 0 "$(cat "$T/seg.rc")"
+	check_eq "the ballast left no room at all" 0 "$(cat "$T/free.kb")"
+	drops=$(grep -c 'segment dropped: No space left on device' "$T/seg.err")
+	check "each segment of the full minute is dropped with the reason (29-31: $drops)" \
+	    test "$drops" -ge 29 -a "$drops" -le 31
+	check_eq "and counted" "$drops" \
+	    "$(metric "$T/run/metrics/rv-hlsseg-test-faults.prom" 'rv_hls_dropped_segments_total{channel="test-faults"}')"
+	check_eq "the playlist after it: the one discontinuity where the minute went missing, slid out" \
+	    "#EXT-X-DISCONTINUITY-SEQUENCE:1 0" \
+	    "$(grep '^#EXT-X-DISCONTINUITY-SEQUENCE:' "$T/hls/index.m3u8") $(grep -c '^#EXT-X-DISCONTINUITY$' "$T/hls/index.m3u8")"
+	check_eq "every segment listed is on disk and whole (ffprobe reads it)" "" \
+	    "$(grep -v '^#' "$T/hls/index.m3u8" | while read -r f; do
+	        ffprobe -v error "$T/hls/$f" >/dev/null 2>&1 || echo "$f"; done)"
+else
+	echo "# SKIP: no user namespaces here to mount a small disk in"
+fi
+
+# --- 4. A jump of the system clock --------------------------------------
+# The channel plays on the wall clock under libfaketime, joined 2 s
+# before the 12:21 seam; once it is on the air the system time jumps an
+# hour ahead.  Pacing and fences run on the monotonic clock from the
+# session's start, so the channel plays on as planned: the 12:21 block
+# starts exactly on the 12:20 block's fence, no block is skipped, no
+# planning fault.
+ft=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -n 1)
+if [ -n "$ft" ]; then
+	echo "@2026-01-05 12:20:58" >"$T/faketime"
+	(
+		LD_PRELOAD=$ft FAKETIME_TIMESTAMP_FILE=$T/faketime FAKETIME_NO_CACHE=1
+		FAKETIME_DONT_FAKE_MONOTONIC=1
+		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+		export LD_PRELOAD FAKETIME_TIMESTAMP_FILE FAKETIME_NO_CACHE \
+		    FAKETIME_DONT_FAKE_MONOTONIC ASAN_OPTIONS
+		exec timeout -s INT 5 sh -c 'rv-blockfeed test-faults 2>"$1/jfeed.err" |
+		    rv-air --evidence "$1/jump.ev" 2>"$1/jair.err" | rv-frame ts >"$1/jump.ts"' \
+		    sh "$T"
+	) &
+	run=$!
+	on_air() { rv-frame dump "$T/jump.ev" 2>/dev/null | grep -q segment_start; }
+	check "the channel is on the air under libfaketime" until_true 100 on_air
+	echo "@2026-01-05 13:20:59" >"$T/faketime"
+	wait "$run"
+	rv-frame dump "$T/jump.ev" | jq -c .json >"$T/jump.jsonl"
+	check_eq "the clock jumped an hour: the faked time reached rv-air" "yes" \
+	    "$(LD_PRELOAD=$ft FAKETIME_TIMESTAMP_FILE=$T/faketime ASAN_OPTIONS=verify_asan_link_order=0 \
+	        date -u +%H | grep -q '^13$' && echo yes)"
+	check_eq "after the jump the next block is 12:21, on the 12:20 block's fence" \
+	    "test-faults-20260105T1220Z test-faults-20260105T1221Z true" \
+	    "$(jq -r -s '[.[] | select(.kind == "block_start")] as $b |
+	        [.[] | select(.kind == "block_fence")][0] as $f |
+	        "\($b[0].block_id) \($b[1].block_id) \($b[1].frame == $f.frame and $f.block_id == $b[0].block_id)"' \
+	        "$T/jump.jsonl")"
+	check_eq "evidence sequence 1..N without a gap" true \
+	    "$(jq -s '[.[].seq] == [range(1; length + 1)]' "$T/jump.jsonl")"
+	check_eq "no planning fault, no late block" 0 \
+	    "$(cat "$T/jfeed.err" "$T/jair.err" | grep -c 'planning fault\|late')"
+else
+	echo "# SKIP: libfaketime is not installed (Debian package faketime)"
+fi
+
 done_testing
