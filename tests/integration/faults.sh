@@ -53,13 +53,21 @@ episode 04 "$T/deleted.mp4"
 
 # The lease holder: while it holds a write lease on held.mp4, an open(2)
 # of it blocks (for up to /proc/sys/fs/lease-break-time, 45 s by default).
-python3 - "$T/held.mp4" "$T/lease.ok" <<'PY' &
+# It lets go once rv-air's evidence reaches the 12:02 block, so that the
+# open given up on returns while rv-air still runs.
+python3 - "$T/held.mp4" "$T/lease.ok" "$T/ev.bin" <<'PY' &
 import fcntl, os, signal, sys, time
 signal.signal(signal.SIGIO, signal.SIG_IGN)
 fd = os.open(sys.argv[1], os.O_RDONLY)
 fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
 open(sys.argv[2], "w").close()
-time.sleep(120)
+for _ in range(2400):
+    try:
+        if b"test-faults-20260105T1202Z" in open(sys.argv[3], "rb").read():
+            break
+    except OSError:
+        pass
+    time.sleep(0.05)
 PY
 holder=$!
 check "a write lease is held on held.mp4" until_true 100 test -f "$T/lease.ok"
