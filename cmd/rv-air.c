@@ -28,6 +28,7 @@
 
 static const char usage[] =
     "usage: rv-air [-C FILE] [--clock wall|fast] [--evidence PATH]\n"
+    "              [--journal DIR]\n"
     "              [--size WxH] [--rate R] [--preset P] [--bitrate KBPS]\n"
     "              [--lead MS] [--open-timeout MS]\n"
     "  reads B frames on stdin, writes H, T and M frames on stdout and E\n"
@@ -45,16 +46,51 @@ struct inbox {
 	char		 why[RV_ERR_MAX];
 };
 
-/* Evidence on its way to PATH, written by its own thread. */
+/* Evidence on its way to PATH, written by its own thread; with a
+ * journal folder, each event is first appended to <session>.ev there, so
+ * that an rv-asrun that restarts can take up what it never committed. */
 struct outbox {
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;
 	const char	*path;
+	const char	*journal;	/* folder, or NULL */
 	json_t		*queue;
 	int		 done;
 	long		 dropped;
 	long		 events;
+	long		 journal_failed;	/* events not journaled */
 };
+
+/* Append event e (its canonical text) to the session's journal file,
+ * once: *jfd is opened at the first event, *last is the last sequence
+ * number journaled. */
+static void
+journal(struct outbox *o, const json_t *e, const char *text, int *jfd,
+    int64_t *last)
+{
+	char p[4096];
+	struct rv_err err;
+	const char *session = json_string_value(json_object_get(e,
+	    "session"));
+	int64_t seq = json_integer_value(json_object_get(e, "seq"));
+
+	if (o->journal == NULL || seq <= *last)
+		return;
+	*last = seq;
+	if (*jfd < 0 && session != NULL) {
+		snprintf(p, sizeof(p), "%s/%s.ev", o->journal, session);
+		if ((*jfd = open(p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+		    0644)) < 0 && o->journal_failed == 0)
+			rv_warnx("%s: %s (evidence goes on unjournaled)", p,
+			    strerror(errno));
+	}
+	if (*jfd < 0 || rv_frame_write(*jfd, 'E', text, strlen(text),
+	    &err) < 0) {
+		if (*jfd >= 0 && o->journal_failed == 0)
+			rv_warnx("journal: %s (evidence goes on)", err.msg);
+		o->journal_failed++;	/* the writer's alone */
+	}
+}
 
 struct out {
 	int		 timeout_ms;
@@ -158,7 +194,9 @@ evidence_writer(void *arg)
 	struct rv_err err;
 	json_t *e;
 	char *text;
-	int fd = -1, waited = 0;
+	int fd = -1, jfd = -1, waited = 0;
+	int64_t journaled = 0;
+	size_t i;
 
 	for (;;) {
 		pthread_mutex_lock(&o->mu);
@@ -170,12 +208,26 @@ evidence_writer(void *arg)
 		}
 		e = json_incref(json_array_get(o->queue, 0));
 		pthread_mutex_unlock(&o->mu);
+		if (o->journal != NULL &&
+		    (text = rv_json_canonical(e)) != NULL) {
+			journal(o, e, text, &jfd, &journaled);
+			free(text);
+		}
 		if (fd < 0 && (fd = evidence_open(o->path)) < 0) {
 			json_decref(e);
 			/* At the end, a reader gets a last chance; then what
-			 * is left is dropped, and counted. */
+			 * is left is dropped, and counted (and journaled: a
+			 * reader that starts later takes it up there). */
 			if (o->done && waited >= EVIDENCE_LAST_MS) {
 				pthread_mutex_lock(&o->mu);
+				for (i = 0; i < json_array_size(o->queue); i++)
+					if ((text = rv_json_canonical(
+					    json_array_get(o->queue, i))) != NULL) {
+						journal(o, json_array_get(
+						    o->queue, i), text, &jfd,
+						    &journaled);
+						free(text);
+					}
 				o->dropped += (long)json_array_size(o->queue);
 				json_array_clear(o->queue);
 				pthread_mutex_unlock(&o->mu);
@@ -211,6 +263,8 @@ evidence_writer(void *arg)
 	}
 	if (fd >= 0)
 		close(fd);
+	if (jfd >= 0)
+		close(jfd);
 	return NULL;
 }
 
@@ -385,7 +439,7 @@ on_tick(void *arg)
 }
 
 struct opts {
-	const char	*config, *evidence, *preset;
+	const char	*config, *evidence, *preset, *journal;
 	enum rv_clock_mode clock;
 	int		 width, height, kbps;
 	int		 lead_ms;
@@ -397,7 +451,8 @@ static int
 play(struct opts *op, struct rv_config *cfg)
 {
 	struct inbox in = { .plans = json_array() };
-	struct outbox ev = { .path = op->evidence, .queue = json_array() };
+	struct outbox ev = { .path = op->evidence, .journal = op->journal,
+	    .queue = json_array() };
 	struct out o = { .timeout_ms = cfg->playout.consumer_timeout_seconds *
 	    1000, .evidence = op->evidence ? &ev : NULL };
 	struct rv_air_sink sink = { &o, on_ts, on_marker, on_evidence,
@@ -549,11 +604,12 @@ int
 main(int argc, char *argv[])
 {
 	enum { O_CLOCK = 256, O_EVIDENCE, O_SIZE, O_RATE, O_PRESET, O_BITRATE,
-	    O_LEAD, O_OPEN_TIMEOUT };
+	    O_LEAD, O_OPEN_TIMEOUT, O_JOURNAL };
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'C' },
 		{ "clock", required_argument, NULL, O_CLOCK },
 		{ "evidence", required_argument, NULL, O_EVIDENCE },
+		{ "journal", required_argument, NULL, O_JOURNAL },
 		{ "size", required_argument, NULL, O_SIZE },
 		{ "rate", required_argument, NULL, O_RATE },
 		{ "preset", required_argument, NULL, O_PRESET },
@@ -581,6 +637,9 @@ main(int argc, char *argv[])
 			break;
 		case O_EVIDENCE:
 			op.evidence = optarg;
+			break;
+		case O_JOURNAL:
+			op.journal = optarg;
 			break;
 		case O_SIZE:
 			if (sscanf(optarg, "%dx%d", &op.width, &op.height) != 2 ||
@@ -625,6 +684,9 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc)
 		return rv_cli_usage_error(usage, "no arguments are taken");
+	if (op.journal != NULL && op.evidence == NULL)
+		return rv_cli_usage_error(usage, "--journal goes with "
+		    "--evidence");
 	if (isatty(STDOUT_FILENO))
 		return rv_cli_usage_error(usage, "frames are binary: pipe them "
 		    "into rv-hlsseg or rv-frame ts");

@@ -2,6 +2,7 @@
  * rv-asrun — append rv-air's evidence to the as-run log, exactly once, and
  * render a channel's broadcast as-run log (rv-asrun(1)).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -23,7 +24,7 @@
 #include "tz.h"
 
 static const char usage[] =
-    "usage: rv-asrun [-C FILE] ingest [--from PATH]\n"
+    "usage: rv-asrun [-C FILE] ingest [--from PATH] [--journal DIR]\n"
     "       rv-asrun [-C FILE] log CHANNEL [--day YYYY-MM-DD] [--json]\n"
     "                [--now T]\n"
     "       rv-asrun [-C FILE] reconcile CHANNEL [--from T] [--to T] [--json]\n"
@@ -117,14 +118,78 @@ ingest_fd(sqlite3 *db, int fd, const char *name, struct rv_asrun_stats *st)
 	return failed ? -1 : 0;
 }
 
+/* 1 when the as-run has closed session id (its end recorded, or it was
+ * closed as terminated), 0 when not, -1 on a database error. */
 static int
-cmd_ingest(sqlite3 *db, const char *from)
+session_closed(sqlite3 *db, const char *id)
+{
+	sqlite3_stmt *st;
+	struct rv_err err;
+	int rc;
+
+	if (rv_db_prepare(db, "SELECT ended_ms IS NOT NULL FROM "
+	    "asrun_sessions WHERE session_id = ?", &st, &err) < 0) {
+		rv_warnx("%s", err.msg);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* rv-air's journal (rv-air --journal): every <session>.ev in dir is
+ * ingested again -- what a killed ingest read and never committed, or
+ * never read, is there; what it did commit is a duplicate, a no-op --
+ * and removed once its session is closed.  -1 only when the database
+ * fails. */
+static int
+journal_sweep(sqlite3 *db, const char *dir, struct rv_asrun_stats *st)
+{
+	struct dirent **names;
+	char p[4096], id[1024];
+	size_t len;
+	int i, n, fd, rc = 0;
+
+	if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
+		if (errno != ENOENT)
+			rv_warnx("%s: %s", dir, strerror(errno));
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		len = strlen(names[i]->d_name);
+		if (rc == 0 && len > 3 && len - 3 < sizeof(id) &&
+		    strcmp(names[i]->d_name + len - 3, ".ev") == 0 &&
+		    names[i]->d_name[0] != '.') {
+			snprintf(id, sizeof(id), "%.*s", (int)(len - 3),
+			    names[i]->d_name);
+			snprintf(p, sizeof(p), "%s/%s", dir, names[i]->d_name);
+			if ((fd = open(p, O_RDONLY | O_CLOEXEC)) < 0)
+				rv_warnx("%s: %s", p, strerror(errno));
+			else {
+				rc = ingest_fd(db, fd, p, st);
+				close(fd);
+				if (rc == 0 && session_closed(db, id) == 1 &&
+				    unlink(p) < 0)
+					rv_warnx("%s: %s", p, strerror(errno));
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+static int
+cmd_ingest(sqlite3 *db, const char *from, const char *journal)
 {
 	struct rv_asrun_stats st = { 0 };
 	struct stat sb;
 	int fd, rc = 0, fifo;
 
-	if (from == NULL)
+	if (journal != NULL && journal_sweep(db, journal, &st) < 0)
+		rc = -1;
+	else if (from == NULL)
 		rc = ingest_fd(db, STDIN_FILENO, "stdin", &st);
 	else {
 		fifo = stat(from, &sb) == 0 && S_ISFIFO(sb.st_mode);
@@ -140,6 +205,9 @@ cmd_ingest(sqlite3 *db, const char *from)
 			}
 			rc = ingest_fd(db, fd, from, &st);
 			close(fd);
+			/* A session has ended: its journal can go. */
+			if (rc == 0 && journal != NULL)
+				rc = journal_sweep(db, journal, &st);
 		} while (fifo && rc == 0 && !rv_stop_signal);
 	}
 	ingest_metrics(&st, 1);
@@ -336,7 +404,7 @@ main(int argc, char *argv[])
 		RV_CLI_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *config = NULL, *from = NULL, *cmd;
+	const char *config = NULL, *from = NULL, *journal = NULL, *cmd;
 	struct rv_config cfg;
 	struct rv_err err;
 	sqlite3 *db;
@@ -369,6 +437,10 @@ main(int argc, char *argv[])
 			    optind + 1 < argc) {
 				from = argv[optind + 1];
 				optind += 2;
+			} else if (strcmp(argv[optind], "--journal") == 0 &&
+			    optind + 1 < argc) {
+				journal = argv[optind + 1];
+				optind += 2;
 			} else if (strcmp(argv[optind], "-v") == 0) {
 				rv_log_set_level(rv_log_level() + 1);
 				optind++;
@@ -386,7 +458,7 @@ main(int argc, char *argv[])
 	}
 	run_dir = cfg.run_dir;
 	if (strcmp(cmd, "ingest") == 0)
-		rc = cmd_ingest(db, from);
+		rc = cmd_ingest(db, from, journal);
 	else if (strcmp(cmd, "log") == 0)
 		rc = cmd_log(db, &cfg, argc - optind, argv + optind);
 	else

@@ -131,6 +131,19 @@ published_end() {
 	echo $((t + $2))
 }
 
+# rv-asrun on the evidence pipe, in the background ($! is its job).  It
+# first takes up rv-air's journal: what an ingest that died never
+# committed is recorded then, once; so rv-asrun alone is restarted when
+# it dies, and the channel stays on the air.
+start_asrun() {
+	mkdir -p "$dir/journal"
+	# shellcheck disable=SC2046
+	# In a subshell, like the pipeline, so that a stage that exits is
+	# reaped at once and `alive` does not see a zombie.
+	{ stage "$dir/rv-asrun.pid" rv-asrun $(cflag) ingest --from "$dir/evidence.fifo" \
+	    --journal "$dir/journal" >/dev/null 2>&9; } &
+}
+
 # One start of the pipeline.  $1: --fresh or "".  A restart joins where
 # the published stream ends when that is ahead of the clock (the lead
 # had rendered it): the channel goes on without repeating a second, and
@@ -150,12 +163,12 @@ start_stages() {
 	# shellcheck disable=SC2046
 	# In a subshell, like the pipeline, so that a stage that exits is
 	# reaped at once and `alive` does not see a zombie.
-	{ stage "$dir/rv-asrun.pid" rv-asrun $(cflag) ingest --from "$dir/evidence.fifo" >/dev/null 2>&9; } &
+	start_asrun
 	jobs_started=$!
 	# shellcheck disable=SC2046
 	{ stage "$dir/rv-blockfeed.pid" rv-blockfeed $(cflag) ${join:+--now "$join"} "$ch" 2>&9 |
 	    stage "$dir/rv-air.pid" rv-air $(cflag) --clock wall --lead "$air_lead" \
-		--evidence "$dir/evidence.fifo" 2>&9 |
+		--evidence "$dir/evidence.fifo" --journal "$dir/journal" 2>&9 |
 	    stage "$dir/rv-hlsseg.pid" rv-hlsseg $(cflag) --dir "$dir/hls" $fresh >/dev/null 2>&9; } &
 	jobs_started="$jobs_started $!"
 	# Wait (bounded) for the pid files.
@@ -245,11 +258,19 @@ cmd_run() {
 		# the start counts the start as good and resets the back-off.
 		while :; do
 			for s in $stages; do
-				if ! alive "$dir/$s.pid"; then
-					printf '%s: %s: %s exited; restarting the channel\n' \
-					    "$PROG" "$ch" "$s" >&9
-					break 2
+				alive "$dir/$s.pid" && continue
+				if [ "$s" = rv-asrun ]; then
+					printf '%s: %s: rv-asrun exited; restarting it\n' \
+					    "$PROG" "$ch" >&9
+					restarts=$((restarts + 1))
+					write_metrics
+					start_asrun
+					jobs_started="$jobs_started $!"
+					continue
 				fi
+				printf '%s: %s: %s exited; restarting the channel\n' \
+				    "$PROG" "$ch" "$s" >&9
+				break 2
 			done
 			if [ $ok -eq 0 ] && [ -f "$dir/hls/index.m3u8" ] &&
 			    [ "$(date -r "$dir/hls/index.m3u8" +%s)" -ge "$started" ]; then
