@@ -214,6 +214,7 @@ chan_spawn(struct chan *c)
 	char dir[PBUF], hls[PBUF], logp[PBUF], playlist[PBUF], prog[PBUF];
 	char lead[16], *argv[10];
 	const char *conf = S.cfg.source[0] != '\0' ? S.cfg.source : NULL;
+	FILE *fp;
 	int log, n;
 	pid_t pid;
 
@@ -270,7 +271,63 @@ chan_spawn(struct chan *c)
 	setpgid(pid, pid);
 	close(log);
 	c->pid = pid;
+	/* Whose channel it is: a later rv-serve stops it if this one is
+	 * gone (stop_orphans). */
+	chan_dir(c, dir, sizeof(dir), "serve.pid");
+	if ((fp = fopen(dir, "we")) != NULL) {
+		fprintf(fp, "%ld\n", (long)getpid());
+		fclose(fp);
+	}
 	return 0;
+}
+
+/* The pid in file p, or 0. */
+static pid_t
+read_pid(const char *p)
+{
+	FILE *fp;
+	long v = 0;
+
+	if ((fp = fopen(p, "re")) == NULL)
+		return 0;
+	if (fscanf(fp, "%ld", &v) != 1 || v <= 1 || v > INT32_MAX)
+		v = 0;
+	fclose(fp);
+	return (pid_t)v;
+}
+
+/* Channels an rv-serve started and that outlived it (it was killed):
+ * no one would ever stop them, and each would refuse the start a viewer
+ * asks of this rv-serve.  They get SIGTERM and stop cleanly (rv-channel
+ * ends its session); the next viewer starts the channel afresh. */
+static void
+stop_orphans(void)
+{
+	char p[PBUF + 300];
+	struct dirent *de;
+	pid_t owner, run;
+	DIR *d;
+
+	if ((d = opendir(S.cfg.run_dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (!rv_channel_id_ok(de->d_name))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s/serve.pid", S.cfg.run_dir,
+		    de->d_name);
+		if ((owner = read_pid(p)) == 0 || (kill(owner, 0) == 0 ||
+		    errno != ESRCH))
+			continue;
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/%s/run.pid", S.cfg.run_dir,
+		    de->d_name);
+		if ((run = read_pid(p)) == 0 || kill(run, SIGTERM) < 0)
+			continue;
+		rv_warnx("channel %s: left running by rv-serve %ld, which is "
+		    "gone: stopping it (pid %ld)", de->d_name, (long)owner,
+		    (long)run);
+	}
+	closedir(d);
 }
 
 /* A wait status as a shell reports it: the exit status, or 128 + the
@@ -1419,6 +1476,7 @@ main(int argc, char *argv[])
 		rv_db_close(S.db);
 		return RV_EXIT_FAIL;
 	}
+	stop_orphans();
 	rv_warnx("serving on %s (guide %s/, playlist %s/channels.m3u)",
 	    S.cfg.serve.listen, S.base_url, S.base_url);
 	if (S.player[0] == '\0')
