@@ -770,6 +770,19 @@ session_of(const struct rec *r, const char *id)
 	return NULL;
 }
 
+/* The session on the air over all of [a, b), or NULL. */
+static const struct sess *
+session_at(const struct rec *r, int64_t a, int64_t b)
+{
+	size_t i;
+
+	for (i = 0; i < r->ns; i++)
+		if (r->s[i].start <= a && b <= r->s[i].end &&
+		    r->s[i].rate.num > 0 && r->s[i].rate.den > 0)
+			return &r->s[i];
+	return NULL;
+}
+
 /* Milliseconds of [a, b) on the air; with down, also the time from a
  * killed session's end to the next session's start, when the channel
  * should have been on the air and was not. */
@@ -810,17 +823,27 @@ judge(struct rec *r, const struct rv_asrun_reconcile *q)
 		if (a == NULL) {
 			int64_t air = on_air(r, p->start, p->end, 1);
 
-			/* Planned while nothing ran: no viewer. */
-			v = verdict(r, air < p->end - p->start ? "off_air" :
-			    "missing", p->start);
-			if (v == NULL)
+			s = session_at(r, p->start, p->end);
+			/* No frame instant of the session falls in it (a pad
+			 * of 27 ms at 29.97): it could not air, and rv-air
+			 * rightly says nothing of it. */
+			if (s != NULL && rv_fence_frame(p->start - s->start,
+			    s->rate) == rv_fence_frame(p->end - s->start,
+			    s->rate)) {
+				if ((v = verdict(r, "ok", p->start)) == NULL)
+					return;
+				snprintf(v->note, sizeof(v->note), "shorter "
+				    "than a frame here: no frame of it airs");
+			} else if ((v = verdict(r, air < p->end - p->start ?
+			    "off_air" : "missing", p->start)) == NULL)
 				return;
+			else
+				v->diff_ms = -(p->end - p->start);
 			snprintf(v->event, sizeof(v->event), "%s/%lld",
 			    p->block, (long long)p->idx);
 			snprintf(v->type, sizeof(v->type), "%s", p->type);
 			snprintf(v->title, sizeof(v->title), "%s",
 			    p->title ? p->title : "");
-			v->diff_ms = -(p->end - p->start);
 			continue;
 		}
 		a->planned = 1;
