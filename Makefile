@@ -3,6 +3,7 @@
 #   make            build librv.a and every program into $(B)/
 #   make check      install missing Debian packages, build, run every test
 #   make fuzz       build the libFuzzer targets with clang and run each
+#   make soak       the full soak: 13 channels x SOAK_HOURS (24) of channel time
 #   make install    PREFIX=/usr/local DESTDIR= [SYSTEMD=1]
 #   make player     fetch hls.js (npm) for the guide page's player
 #   make demo       the quick start
@@ -47,7 +48,7 @@ FUZZ_SRC  = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_SECONDS ?= 60
 MAN_PAGES = $(sort $(wildcard man/*.[1-8]))
 
-.PHONY: all unit check check-unit deps fuzz install uninstall clean demo lint player
+.PHONY: all unit check check-unit deps fuzz soak install uninstall clean demo lint player
 
 all: $(B)/librv.a $(PROGS) $(SCRIPT_BINS)
 
@@ -98,6 +99,12 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_B)/librv.a
 
 fuzz: deps fuzz-build
 	sh tests/fuzz/run.sh $(FUZZ_B) $(FUZZ_SECONDS)
+
+# bench/soak.sh: every reference channel rendered SOAK_HOURS of channel
+# time on the fast clock, reconciled, memory sampled (about 2 hours on two
+# cores for the full 24).
+soak: deps
+	sh bench/soak.sh
 
 lint:
 	mandoc -Tlint -Wwarning $(MAN_PAGES)
