@@ -29,6 +29,18 @@ enum { TAG_GENRE = 1, TAG_COLLECTION = 2, TAG_MARKER = 12 };
 /* Warnings of one kind past this many are summed up in one line. */
 #define WARN_MAX	10
 
+/*
+ * Reading Plex's tables takes SQLite under 2 steps (of its virtual
+ * machine) per byte of the file and its -wal, a library of the size of a
+ * real one 0.3.  A damaged file can take without end: a b-tree page named
+ * as the child of another many times over is read as often, so that a
+ * few such pages make a file of kilobytes hold billions of rows; ids that
+ * are not unique multiply the rows of a join.  Past this many steps a
+ * byte, the reading stops; SQLite counts them STEPS_PER_CHECK at a time.
+ */
+#define READ_STEPS_PER_BYTE	100
+#define STEPS_PER_CHECK		1000
+
 /* ===== Path maps ===== */
 
 int
@@ -256,9 +268,20 @@ file_uri(const char *path, const char *query)
 	return uri;
 }
 
+/* SQLite's progress handler: spend the steps left; 1 stops it. */
+static int
+spend(void *arg)
+{
+	int64_t *steps = arg;
+
+	*steps -= STEPS_PER_CHECK;
+	return *steps < 0;
+}
+
+/* Open path read-only; reading spends *steps (see spend). */
 static int
 open_uri(const char *path, const char *query, const char *name,
-    sqlite3 **out, struct rv_err *err)
+    int64_t *steps, sqlite3 **out, struct rv_err *err)
 {
 	sqlite3 *db = NULL;
 	char *uri;
@@ -282,17 +305,18 @@ open_uri(const char *path, const char *query, const char *name,
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DQS_DDL, 0, (int *)NULL);
 	/* Another program's schema: its views and triggers run nothing. */
 	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int *)NULL);
+	sqlite3_progress_handler(db, STEPS_PER_CHECK, spend, steps);
 	*out = db;
 	return 0;
 }
 
 /*
  * The first 100 bytes of an SQLite file say what it is; *wal is set when
- * it is in WAL mode.  Checked before SQLite sees it, so that a stray file
- * gets a plain answer.
+ * it is in WAL mode, *size to the file's size.  Checked before SQLite
+ * sees it, so that a stray file gets a plain answer.
  */
 static int
-check_header(const char *path, int *wal, struct rv_err *err)
+check_header(const char *path, int *wal, off_t *size, struct rv_err *err)
 {
 	unsigned char h[100];
 	struct stat st;
@@ -310,20 +334,24 @@ check_header(const char *path, int *wal, struct rv_err *err)
 	if (n != (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0)
 		return rv_errf(err, "%s: not a Plex library database (not an "
 		    "SQLite database)", path);
-	*wal = h[18] == 2;
+	/* WAL sets both versions, 18 and 19, to 2; SQLite goes by 19, and
+	 * opened mode=ro would make a -wal and -shm for it. */
+	*wal = h[18] == 2 || h[19] == 2;
+	*size = st.st_size;
 	return 0;
 }
 
-static int
-exists(const char *path, const char *suffix)
+/* The size of path followed by suffix, or -1 when there is none. */
+static off_t
+file_size(const char *path, const char *suffix)
 {
 	char name[PATH_MAX];
 	struct stat st;
 
 	if (snprintf(name, sizeof(name), "%s%s", path, suffix) >=
-	    (int)sizeof(name))
-		return 0;
-	return stat(name, &st) == 0;
+	    (int)sizeof(name) || stat(name, &st) == -1)
+		return -1;
+	return st.st_size;
 }
 
 static int
@@ -477,6 +505,11 @@ read_errf(struct rv_err *err, sqlite3 *db, const char *name,
 	if (rc == SQLITE_CORRUPT)
 		return rv_errf(err, "%s: damaged (%s) while %s", name,
 		    sqlite3_errmsg(db), what);
+	/* Only spend() interrupts. */
+	if (rc == SQLITE_INTERRUPT)
+		return rv_errf(err, "%s: damaged or not a Plex library "
+		    "database (%s takes far more work than a file of its size "
+		    "can need)", name, what);
 	return rv_errf(err, "%s: %s: %s", name, what, sqlite3_errmsg(db));
 }
 
@@ -519,7 +552,8 @@ begin_read(sqlite3 *db, const char *name, struct rv_err *err)
 
 /*
  * Open Plex's database for reading and begin the read transaction; on
- * success the caller ends it, closes *out and removes c.
+ * success the caller ends it, closes *out and removes c.  *steps is set
+ * to what reading it may spend, and must live as long as *out.
  *
  * Nothing is ever created beside Plex's files: a -shm or -wal made by
  * another user (root, say) could keep Plex from opening its own database.
@@ -534,22 +568,26 @@ begin_read(sqlite3 *db, const char *name, struct rv_err *err)
  *     the copied -wal.
  */
 static int
-open_plex(const char *path, sqlite3 **out, struct copy *c,
+open_plex(const char *path, sqlite3 **out, struct copy *c, int64_t *steps,
     struct rv_err *err)
 {
 	const char *query = "mode=ro";
+	off_t size = 0, walsize;
 	int wal = 0, rc;
 
 	c->dir[0] = '\0';
 	*out = NULL;
-	if (check_header(path, &wal, err) < 0)
+	if (check_header(path, &wal, &size, err) < 0)
 		return -1;
-	if (wal && !exists(path, "-wal"))
+	walsize = file_size(path, "-wal");
+	*steps = READ_STEPS_PER_BYTE * ((int64_t)size +
+	    (walsize > 0 ? walsize : 0));
+	if (wal && walsize < 0)
 		query = "immutable=1";
-	else if (wal && !exists(path, "-shm"))
+	else if (wal && file_size(path, "-shm") < 0)
 		query = NULL;
 	if (query != NULL) {
-		if (open_uri(path, query, path, out, err) < 0)
+		if (open_uri(path, query, path, steps, out, err) < 0)
 			return -1;
 		if ((rc = begin_read(*out, path, err)) <= 0)
 			goto done;
@@ -557,7 +595,7 @@ open_plex(const char *path, sqlite3 **out, struct copy *c,
 		*out = NULL;
 	}
 	if (make_copy(path, c, err) < 0 ||
-	    open_uri(c->db, "mode=ro", path, out, err) < 0)
+	    open_uri(c->db, "mode=ro", path, steps, out, err) < 0)
 		rc = -1;
 	else if ((rc = begin_read(*out, path, err)) == 1)
 		rc = read_errf(err, *out, path, "reading a copy");
@@ -634,11 +672,15 @@ static int
 item_row(struct plex *d, sqlite3_stmt *st)
 {
 	struct item *it;
+	int64_t id = sqlite3_column_int64(st, 0);
 	int oom = 0;
 
+	/* A ratingKey is positive: a row without one is no Plex item. */
+	if (id <= 0)
+		return 0;
 	if ((it = vec_push(&d->items)) == NULL)
 		return -1;
-	it->id = sqlite3_column_int64(st, 0);
+	it->id = id;
 	it->parent_id = sqlite3_column_int64(st, 1);
 	it->type = sqlite3_column_int(st, 2);
 	it->section_id = sqlite3_column_int64(st, 3);
@@ -765,6 +807,7 @@ read_plex(const char *path, struct plex *d, struct rv_err *err)
 {
 	struct copy c;
 	sqlite3 *db;
+	int64_t steps;
 	int rc;
 
 	memset(d, 0, sizeof(*d));
@@ -775,7 +818,7 @@ read_plex(const char *path, struct plex *d, struct rv_err *err)
 	d->tags.esz = sizeof(struct tag);
 	if ((d->arena = rv_arena_new()) == NULL)
 		return rv_errf(err, "out of memory");
-	if (open_plex(path, &db, &c, err) < 0)
+	if (open_plex(path, &db, &c, &steps, err) < 0)
 		return -1;
 	rc = read_rows(db, d, sections_sql, section_row,
 	    "reading library_sections", err);

@@ -9,6 +9,9 @@ set -u
 dir=${1:?usage: tests/fuzz/run.sh FUZZ_BUILD SECONDS}
 secs=${2:-60}
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# Undefined behaviour is a finding, not a line in the log.
+UBSAN_OPTIONS=${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:print_stacktrace=1
+export UBSAN_OPTIONS
 n=0
 failed=0
 for bin in "$dir"/fuzz_*; do

@@ -813,6 +813,172 @@ damaged_database_is_an_error_not_a_crash(void **state)
 	assert_int_equal(count(fx->db, "SELECT count(*) FROM assets"), 0);
 }
 
+/* The integer the first row of sql gives in the Plex database at path. */
+static long long
+plex_int(const char *path, const char *sql)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	long long n;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+	return n;
+}
+
+static void
+put_be32(unsigned char *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/*
+ * metadata_items's b-tree given a root of three interior pages, each of
+ * which names the next as its child 30 times, and the last the table's
+ * true root: 27,000 copies of every row, in a file three pages longer.
+ * One more page would make 810,000.
+ */
+static void
+page_named_as_child_many_times_is_damage_not_endless_reading(void **state)
+{
+	enum { DEPTH = 3, CHILDREN = 30 };
+	struct fixture *fx = *state;
+	unsigned char page[65536], *cell;
+	char sql[128];
+	long long root, npages, size;
+	int fd, i, j;
+
+	make_plex(fx->plex, "DELETE");
+	root = plex_int(fx->plex, "SELECT rootpage FROM sqlite_master"
+	    " WHERE name = 'metadata_items'");
+	npages = plex_int(fx->plex, "PRAGMA page_count");
+	size = plex_int(fx->plex, "PRAGMA page_size");
+	assert_true(size <= (long long)sizeof(page));
+	snprintf(sql, sizeof(sql), "PRAGMA writable_schema = ON; UPDATE"
+	    " sqlite_master SET rootpage = %lld WHERE name = 'metadata_items'",
+	    npages + 1);
+	plex_exec(fx->plex, sql);
+	assert_true((fd = open(fx->plex, O_RDWR)) >= 0);
+	for (i = 0; i < DEPTH; i++) {
+		/* A table interior page: its cells at the end, each a child's
+		 * page number and a key; the last child in the header. */
+		memset(page, 0, (size_t)size);
+		page[0] = 5;
+		page[3] = 0;
+		page[4] = CHILDREN;
+		put_be32(page + 8, (uint32_t)(i + 1 < DEPTH ? npages + i + 2 :
+		    root));
+		for (j = 0; j < CHILDREN; j++) {
+			cell = page + size - 5 * (j + 1);
+			page[12 + 2 * j] = (unsigned char)((cell - page) >> 8);
+			page[13 + 2 * j] = (unsigned char)(cell - page);
+			memcpy(cell, page + 8, 4);
+			cell[4] = 0x7f;
+		}
+		page[5] = (unsigned char)((size - 5 * CHILDREN) >> 8);
+		page[6] = (unsigned char)(size - 5 * CHILDREN);
+		assert_int_equal(pwrite(fd, page, (size_t)size,
+		    (off_t)((npages + i) * size)), (ssize_t)size);
+	}
+	/* The header's page count, which SQLite trusts. */
+	put_be32(page, (uint32_t)(npages + DEPTH));
+	assert_int_equal(pwrite(fd, page, 4, 28), 4);
+	assert_int_equal(close(fd), 0);
+	import_fails(fx, fx->plex, "damaged or not a Plex library database"
+	    " (reading metadata_items takes far more work");
+	assert_int_equal(count(fx->db, "SELECT count(*) FROM assets"), 0);
+}
+
+/*
+ * Not Plex's schema: ids that are not primary keys, each row 100 times.
+ * Joined, the items, media items and parts would be 1,000,000 rows.
+ */
+static void
+ids_that_are_not_unique_are_refused_not_multiplied(void **state)
+{
+	struct fixture *fx = *state;
+
+	plex_exec(fx->plex,
+	    "CREATE TABLE library_sections (id INTEGER, name TEXT);"
+	    "CREATE TABLE metadata_items (id INTEGER,"
+	    " library_section_id INTEGER, parent_id INTEGER,"
+	    " metadata_type INTEGER, title TEXT, year INTEGER,"
+	    " content_rating TEXT, summary TEXT, \"index\" INTEGER,"
+	    " duration INTEGER, deleted_at INTEGER);"
+	    "CREATE TABLE media_items (id INTEGER, metadata_item_id INTEGER,"
+	    " duration INTEGER, deleted_at INTEGER);"
+	    "CREATE TABLE media_parts (id INTEGER, media_item_id INTEGER,"
+	    " file TEXT, \"index\" INTEGER, duration INTEGER,"
+	    " deleted_at INTEGER, size INTEGER);"
+	    "CREATE TABLE tags (id INTEGER, tag TEXT, tag_type INTEGER);"
+	    "CREATE TABLE taggings (id INTEGER, metadata_item_id INTEGER,"
+	    " tag_id INTEGER, \"index\" INTEGER, text TEXT,"
+	    " time_offset INTEGER, end_time_offset INTEGER);"
+	    "CREATE TABLE n (i INTEGER PRIMARY KEY);"
+	    "WITH RECURSIVE c (i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c"
+	    " WHERE i < 100) INSERT INTO n SELECT i FROM c;"
+	    "INSERT INTO metadata_items (id, metadata_type, title, duration)"
+	    " SELECT 1, 1, 'Again', 1000 FROM n;"
+	    "INSERT INTO media_items (id, metadata_item_id, duration)"
+	    " SELECT 1, 1, 1000 FROM n;"
+	    "INSERT INTO media_parts (id, media_item_id, file)"
+	    " SELECT 1, 1, '/data/movies/again.mkv' FROM n;");
+	import_fails(fx, fx->plex, "damaged or not a Plex library database"
+	    " (reading media_items and media_parts takes far more work");
+	assert_int_equal(count(fx->db, "SELECT count(*) FROM assets"), 0);
+}
+
+/* The catalog keys a Plex asset by its ratingKey, which is positive. */
+static void
+row_without_a_positive_rating_key_is_passed_over(void **state)
+{
+	struct fixture *fx = *state;
+	struct rv_plex_stats st;
+
+	make_plex(fx->plex, "WAL");
+	plex_exec(fx->plex, "INSERT INTO metadata_items (id,"
+	    " library_section_id, metadata_type, title, duration) VALUES"
+	    " (0, 3, 1, 'Key Zero', 100000), (-5, 3, 1, 'Key Below', 100000);"
+	    "INSERT INTO media_items (id, metadata_item_id, duration) VALUES"
+	    " (9000, 0, 100000), (9001, -5, 100000);"
+	    "INSERT INTO media_parts (id, media_item_id, file, \"index\")"
+	    " VALUES (90000, 9000, '/data/movies/zero.mkv', 0),"
+	    " (90010, 9001, '/data/movies/below.mkv', 0);");
+	import_ok(fx, 1000, &st);
+	assert_int_equal(st.movies, 4);
+	assert_int_equal(count(fx->db, "SELECT count(*) FROM assets"), 9);
+	assert_int_equal(count(fx->db, "SELECT count(*) FROM assets"
+	    " WHERE title LIKE 'Key %'"), 0);
+}
+
+/*
+ * SQLite takes WAL mode from the header's write version (byte 19) alone;
+ * read as a rollback database, such a file would get a -wal and -shm.
+ */
+static void
+wal_write_version_alone_is_read_creating_nothing_beside_it(void **state)
+{
+	struct fixture *fx = *state;
+	int fd;
+
+	make_plex(fx->plex, "DELETE");
+	assert_true((fd = open(fx->plex, O_WRONLY)) >= 0);
+	assert_int_equal(pwrite(fd, "\2", 1, 19), 1);
+	assert_int_equal(close(fd), 0);
+	import_ok(fx, 1000, NULL);
+	assert_int_equal(count(fx->db, "SELECT count(*) FROM assets"), 9);
+	assert_false(exists(fx->plex, "-wal"));
+	assert_false(exists(fx->plex, "-shm"));
+}
+
 static void
 map_is_split_at_the_first_equals_and_needs_both_sides(void **state)
 {
@@ -904,6 +1070,10 @@ main(void)
 		T(missing_file_is_refused_naming_it),
 		T(database_without_plex_tables_is_refused),
 		T(damaged_database_is_an_error_not_a_crash),
+		T(page_named_as_child_many_times_is_damage_not_endless_reading),
+		T(ids_that_are_not_unique_are_refused_not_multiplied),
+		T(row_without_a_positive_rating_key_is_passed_over),
+		T(wal_write_version_alone_is_read_creating_nothing_beside_it),
 		T(map_is_split_at_the_first_equals_and_needs_both_sides),
 		T(longest_map_wins_on_whole_path_components),
 		T(root_map_and_windows_paths_map_to_our_slashes),
