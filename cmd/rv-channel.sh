@@ -53,6 +53,10 @@ valid_channel() {
 		warn "$1: not a channel id (a-z 0-9 _ . : -, not starting with . or -)"
 		exit 2 ;;
 	esac
+	if [ ${#1} -gt 64 ]; then
+		warn "$1: not a channel id (longer than 64)"
+		exit 2
+	fi
 }
 
 # stamp: standard error lines with the time (UTC) in front.
@@ -264,6 +268,10 @@ cmd_run() {
 					    "$PROG" "$ch" >&9
 					restarts=$((restarts + 1))
 					write_metrics
+					# At most one a second, should it keep
+					# failing (rv-air keeps its evidence).
+					sleep 1 &
+					wait $!
 					start_asrun
 					jobs_started="$jobs_started $!"
 					continue

@@ -271,28 +271,34 @@ chan_spawn(struct chan *c)
 	setpgid(pid, pid);
 	close(log);
 	c->pid = pid;
-	/* Whose channel it is: a later rv-serve stops it if this one is
-	 * gone (stop_orphans). */
+	/* Whose channel it is, and its supervisor's pid (rv-channel run
+	 * keeps the pid it is exec'd with, and writes it to run.pid): a
+	 * later rv-serve stops that supervisor if this rv-serve is gone
+	 * (stop_orphans); removed when it is reaped. */
 	chan_dir(c, dir, sizeof(dir), "serve.pid");
 	if ((fp = fopen(dir, "we")) != NULL) {
-		fprintf(fp, "%ld\n", (long)getpid());
+		fprintf(fp, "%ld %ld\n", (long)getpid(), (long)pid);
 		fclose(fp);
 	}
 	return 0;
 }
 
-/* The pid in file p, or 0. */
+/* The first pid in file p (and the second, when second is not NULL),
+ * or 0. */
 static pid_t
-read_pid(const char *p)
+read_pid(const char *p, pid_t *second)
 {
 	FILE *fp;
-	long v = 0;
+	long v = 0, w = 0;
 
 	if ((fp = fopen(p, "re")) == NULL)
 		return 0;
-	if (fscanf(fp, "%ld", &v) != 1 || v <= 1 || v > INT32_MAX)
-		v = 0;
+	if (fscanf(fp, "%ld %ld", &v, &w) < 1 || v <= 1 || v > INT32_MAX ||
+	    w < 0 || w > INT32_MAX)
+		v = w = 0;
 	fclose(fp);
+	if (second != NULL)
+		*second = (pid_t)w;
 	return (pid_t)v;
 }
 
@@ -305,7 +311,7 @@ stop_orphans(void)
 {
 	char p[PBUF + 300];
 	struct dirent *de;
-	pid_t owner, run;
+	pid_t owner, child, run;
 	DIR *d;
 
 	if ((d = opendir(S.cfg.run_dir)) == NULL)
@@ -315,13 +321,16 @@ stop_orphans(void)
 			continue;
 		snprintf(p, sizeof(p), "%s/%s/serve.pid", S.cfg.run_dir,
 		    de->d_name);
-		if ((owner = read_pid(p)) == 0 || (kill(owner, 0) == 0 ||
-		    errno != ESRCH))
+		if ((owner = read_pid(p, &child)) == 0 ||
+		    (kill(owner, 0) == 0 || errno != ESRCH))
 			continue;
 		unlink(p);
+		/* Only the supervisor that rv-serve started: a channel run
+		 * since by rv-channel start is someone else's. */
 		snprintf(p, sizeof(p), "%s/%s/run.pid", S.cfg.run_dir,
 		    de->d_name);
-		if ((run = read_pid(p)) == 0 || kill(run, SIGTERM) < 0)
+		if ((run = read_pid(p, NULL)) == 0 || run != child ||
+		    kill(run, SIGTERM) < 0)
 			continue;
 		rv_warnx("channel %s: left running by rv-serve %ld, which is "
 		    "gone: stopping it (pid %ld)", de->d_name, (long)owner,
@@ -344,9 +353,13 @@ exit_code(int status)
 static int
 chan_reap(struct chan *c, int *status)
 {
+	char p[PBUF];
+
 	if (c->pid <= 0 || waitpid(c->pid, status, WNOHANG) != c->pid)
 		return 0;
 	c->pid = 0;
+	chan_dir(c, p, sizeof(p), "serve.pid");
+	unlink(p);
 	return 1;
 }
 

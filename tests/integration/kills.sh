@@ -83,10 +83,13 @@ for s in rv-hlsseg rv-blockfeed; do
 	    "^rv_channel_restarts_total{channel=\"test-kill\"} $k\$" \
 	    "$RV_RUN/metrics/rv-channel-test-kill.prom"
 done
-# rv-air's output gone (rv-hlsseg killed) ends its session in an error;
-# rv-channel's SIGTERM (after rv-blockfeed died) stops it.
-check_eq "the closed sessions: ended in error (no reader), then stopped" "error stopped" \
-    "$(q "SELECT end_reason FROM asrun_sessions WHERE ended_ms IS NOT NULL ORDER BY started_ms" | paste -sd' ' -)"
+# rv-air's output gone (rv-hlsseg killed) ends its session in an error,
+# or rv-channel's SIGTERM comes first and stops it; either way rv-air
+# recorded its end (not "terminated", as when rv-air itself is killed).
+ends() {
+	q "SELECT count(*) FROM asrun_sessions WHERE end_reason IN ('error', 'stopped')"
+}
+check_eq "the 2 closed sessions each ended with its end recorded (error or stopped)" 2 "$(ends)"
 check_eq "two discontinuities in the playlist's window or slid out" 2 \
     "$(( $(jq '[.window[] | select(.disc)] | length' "$D/hls/hls.json") + $(jq '.disc_seq // 0' "$D/hls/hls.json") ))"
 
@@ -94,8 +97,8 @@ check_eq "two discontinuities in the playlist's window or slid out" 2 \
 kill -TERM "$sup"
 wait "$sup"
 check_eq "SIGTERM stops the channel cleanly" 0 "$?"
-check_eq "3 sessions, each closed with its end recorded" "error stopped stopped" \
-    "$(q "SELECT end_reason FROM asrun_sessions ORDER BY started_ms" | paste -sd' ' -)"
+check_eq "3 sessions, each closed with its end recorded" "3 3" \
+    "$(q "SELECT count(*) FROM asrun_sessions") $(ends)"
 check_eq "every session's events 1..N in the as-run, each once" "" "$(all_once)"
 check_eq "and the journal of closed sessions is gone" "" "$(ls "$D/journal")"
 
@@ -125,7 +128,7 @@ check_eq "a new session" $((sessions + 1)) "$(q "SELECT count(*) FROM asrun_sess
 kill -TERM "$serve"
 wait "$serve"
 check_eq "every event of the 5 sessions once, after all of it" "" "$(all_once)"
-check_eq "each closed with its end" "error stopped stopped stopped stopped" \
-    "$(q "SELECT end_reason FROM asrun_sessions ORDER BY started_ms" | paste -sd' ' -)"
+check_eq "each closed with its end recorded" "5 5" \
+    "$(q "SELECT count(*) FROM asrun_sessions") $(ends)"
 
 done_testing
