@@ -93,6 +93,7 @@ journal(struct outbox *o, const json_t *e, const char *text, int *jfd,
 }
 
 struct out {
+	struct inbox	*in;
 	int		 timeout_ms;
 	int		 failed;
 	struct rv_err	 err;
@@ -447,16 +448,30 @@ struct opts {
 	struct rv_rate	 rate;
 };
 
+/* The plan after the one playing, if it has come. */
+static json_t *
+on_peek(void *arg)
+{
+	struct out *o = arg;
+	json_t *j;
+
+	pthread_mutex_lock(&o->in->mu);
+	j = json_incref(json_array_get(o->in->plans, 0));
+	pthread_mutex_unlock(&o->in->mu);
+	return j;
+}
+
 static int
 play(struct opts *op, struct rv_config *cfg)
 {
 	struct inbox in = { .plans = json_array() };
 	struct outbox ev = { .path = op->evidence, .journal = op->journal,
 	    .queue = json_array() };
-	struct out o = { .timeout_ms = cfg->playout.consumer_timeout_seconds *
+	struct out o = { .in = &in, .timeout_ms =
+	    cfg->playout.consumer_timeout_seconds *
 	    1000, .evidence = op->evidence ? &ev : NULL };
 	struct rv_air_sink sink = { &o, on_ts, on_marker, on_evidence,
-	    on_tick };
+	    on_tick, on_peek };
 	struct rv_air_config ac = { 0 };
 	struct rv_air *air = NULL;
 	struct rv_clock clock;

@@ -27,6 +27,11 @@ struct rv_air {
 	int64_t			 block_unfilled;	/* pad, filler frames */
 	struct rv_src_format	 fmt;
 	struct prefetch		*limbo;	/* given up while still opening */
+	/* The next block's first segment, got ready during this block's
+	 * last: its block, segment and in-point. */
+	struct prefetch		*carry;
+	char			*carry_block;
+	int64_t			 carry_index, carry_in_ms;
 };
 
 const char *const rv_air_status_names[RV_AIR_NSTATUS] = { "aired",
@@ -576,6 +581,53 @@ fed_plan(json_t *e, const json_t *plan)
 	json_object_set_new(e, "plan_end_ms", json_integer(at));
 }
 
+/* While the last segment of a block that ends on fence plays: start
+ * getting the next plan's first segment ready, if a next plan has come. */
+static void
+carry_start(struct rv_air *a, int64_t fence)
+{
+	struct rv_block_ticks nb;
+	struct rv_err err;
+	json_t *next;
+	const char *block;
+
+	if (a->sink.peek == NULL || a->carry != NULL ||
+	    (next = a->sink.peek(a->sink.arg)) == NULL)
+		return;
+	block = str(next, "block_id");
+	if (block != NULL && rv_block_ticks(next, a->epoch, a->cfg.enc.rate,
+	    fence, -1, &nb, &err) == 0) {
+		if (nb.n > 0 && (a->carry_block = strdup(block)) != NULL) {
+			a->carry_index = nb.seams[0].index;
+			a->carry_in_ms = nb.seams[0].in_ms;
+			prefetch_start(a, &a->carry, json_array_get(
+			    json_object_get(next, "segments"),
+			    (size_t)nb.seams[0].index), &nb.seams[0]);
+		}
+		rv_block_ticks_free(&nb);
+	}
+	json_decref(next);
+}
+
+/* The source got ready for seam s of block (carry_start), or the start
+ * of getting it ready now. */
+static void
+carry_take(struct rv_air *a, struct prefetch **slot, const char *block,
+    const json_t *seg, const struct rv_seam *s)
+{
+	if (a->carry_block != NULL && block != NULL &&
+	    strcmp(a->carry_block, block) == 0 &&
+	    a->carry_index == s->index && a->carry_in_ms == s->in_ms) {
+		*slot = a->carry;
+		a->carry = NULL;
+	} else {
+		prefetch_drop(a, &a->carry);
+		prefetch_start(a, slot, seg, s);
+	}
+	free(a->carry_block);
+	a->carry_block = NULL;
+}
+
 int
 rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 {
@@ -628,7 +680,7 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 			continue;
 		}
 		if (first) {
-			prefetch_start(a, &pf[i % 2], json_array_get(segs,
+			carry_take(a, &pf[i % 2], block, json_array_get(segs,
 			    (size_t)s->index), s);
 			first = 0;
 		}
@@ -641,10 +693,13 @@ rv_air_block(struct rv_air *a, const json_t *plan, struct rv_err *err)
 		    a->cfg.open_timeout_ms > 0 ? a->cfg.open_timeout_ms :
 		    RV_AIR_OPEN_TIMEOUT_MS, &src, why, sizeof(why));
 		a->counts.seam_stall_s += (double)(rv_mono_ms() - t0) / 1000;
-		/* While this one plays, the next one gets ready. */
+		/* While this one plays, the next one gets ready: in this
+		 * block, or the next block's first. */
 		if (i + 1 < b.n)
 			prefetch_start(a, &pf[(i + 1) % 2], json_array_get(segs,
 			    (size_t)b.seams[i + 1].index), &b.seams[i + 1]);
+		else
+			carry_start(a, b.fence_tick);
 		rc = segment(a, plan, seg, s, src, why, err);
 	}
 	prefetch_drop(a, &pf[0]);
@@ -697,6 +752,8 @@ rv_air_free(struct rv_air *a)
 
 	if (a == NULL)
 		return;
+	prefetch_drop(a, &a->carry);
+	free(a->carry_block);
 	limbo_reap(a, NULL);
 	/* Opens that have still not returned free themselves if they do. */
 	while ((p = a->limbo) != NULL) {

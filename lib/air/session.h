@@ -28,6 +28,11 @@ struct rv_air_sink {
 	int	(*marker)(void *arg, json_t *m);	/* takes ownership */
 	void	(*evidence)(void *arg, json_t *e);	/* takes ownership */
 	void	(*poll)(void *arg);	/* after every tick; may be NULL */
+	/* The plan that will follow the one playing, if one has come (a
+	 * new reference), or NULL; may be NULL.  Its first segment is got
+	 * ready while the last one of this block plays, so that the seam
+	 * between two blocks costs no stall either. */
+	json_t	*(*peek)(void *arg);
 };
 
 struct rv_air_config {
