@@ -20,8 +20,11 @@
 #     carries: LOAD_SECONDS / CPU seconds per channel.
 #
 # It passes when every channel kept real time: encoder speed >= 0.99 at
-# the end, no late tick in the window, segments within one of the wall
-# time's.  Exit 1 otherwise.
+# the end, segments within one of the wall time's, and under 1% of its
+# ticks late (a late tick is one whose frame was done after the next
+# frame's instant; the channel's --lead buffer, 6 s from rv-serve, takes
+# such a tick without the viewer seeing it: a stall is a run of them that
+# the segments would show).  Exit 1 otherwise.
 #
 #   sh bench/load.sh
 #   LOAD_CHANNELS=4 LOAD_PRESET=veryfast LOAD_SECONDS=60 sh bench/load.sh
@@ -179,7 +182,8 @@ while [ $k -le "$n_ch" ]; do
 	line=$(awk -v c0="$c0" -v c1="$c1" -v l0="${l0:-0}" -v l1="${l1:-0}" -v s0="$s0" -v s1="$s1" \
 	    -v b0="$b0" -v b1="$b1" -v w="$wall" -v sp="${speed:-0}" -v ch="$ch" -v v="$view" 'BEGIN {
 		c = c1 - c0; segs = s1 - s0; want = w / 2
-		ok = (sp >= 0.99 && l1 - l0 == 0 && segs >= want - 1.5 && segs <= want + 1.5)
+		ticks = w * 30000 / 1001
+		ok = (sp >= 0.99 && (l1 - l0) < ticks / 100 && segs >= want - 1.5 && segs <= want + 1.5)
 		printf "%-8s %-4s %6.2f %6d %4d/%-4d %10.1f %9.1f %8.1f %s\n", ch, v, sp, l1 - l0,
 		    segs, int(want + 0.5), (b1 - b0) / 1e6, c, (c > 0 ? w / c : 0), (ok ? "" : "FAIL")
 	}')
