@@ -197,6 +197,7 @@ evidence_writer(void *arg)
 	char *text;
 	int fd = -1, jfd = -1, waited = 0;
 	int64_t journaled = 0;
+	json_t *fresh;
 	size_t i;
 
 	for (;;) {
@@ -208,12 +209,24 @@ evidence_writer(void *arg)
 			break;
 		}
 		e = json_incref(json_array_get(o->queue, 0));
+		/* Every event queued, journaled at once, not as it gets
+		 * to the head: what waits for a reader is on disk. */
+		fresh = json_array();
+		for (i = 0; o->journal != NULL && fresh != NULL &&
+		    i < json_array_size(o->queue); i++)
+			if (json_integer_value(json_object_get(json_array_get(
+			    o->queue, i), "seq")) > journaled)
+				json_array_append(fresh,
+				    json_array_get(o->queue, i));
 		pthread_mutex_unlock(&o->mu);
-		if (o->journal != NULL &&
-		    (text = rv_json_canonical(e)) != NULL) {
-			journal(o, e, text, &jfd, &journaled);
-			free(text);
-		}
+		for (i = 0; i < json_array_size(fresh); i++)
+			if ((text = rv_json_canonical(json_array_get(fresh,
+			    i))) != NULL) {
+				journal(o, json_array_get(fresh, i), text,
+				    &jfd, &journaled);
+				free(text);
+			}
+		json_decref(fresh);
 		if (fd < 0 && (fd = evidence_open(o->path)) < 0) {
 			json_decref(e);
 			/* At the end, a reader gets a last chance; then what

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "asrun.h"
@@ -75,14 +76,28 @@ ingest_metrics(struct rv_asrun_stats *st, int force)
 	rv_metrics_tick(&mx, force, emit_ingest, st, &err);
 }
 
+/* The sequence number of an event, or 0. */
+static int64_t
+seq_of(const struct rv_frame *f)
+{
+	json_t *j = json_loadb((const char *)f->payload, f->len, 0, NULL);
+	int64_t seq = json_integer_value(json_object_get(j, "seq"));
+
+	json_decref(j);
+	return seq;
+}
+
 /* Read E frames from fd until its end; every event committed before the
- * next frame is read.  -1 only when the database fails. */
+ * next frame is read.  Events numbered up to skip are known recorded and
+ * passed over.  -1 only when the database fails. */
 static int
-ingest_fd(sqlite3 *db, int fd, const char *name, struct rv_asrun_stats *st)
+ingest_fd(sqlite3 *db, int fd, const char *name, struct rv_asrun_stats *st,
+    int64_t skip, int *whole)
 {
 	struct rv_frame_reader *r = malloc(sizeof(*r));
 	struct rv_frame f = { 0 };
 	struct rv_err err;
+	int64_t q;
 	int rc = 0, failed = 0;
 
 	if (r == NULL) {
@@ -93,6 +108,8 @@ ingest_fd(sqlite3 *db, int fd, const char *name, struct rv_asrun_stats *st)
 	while (!rv_stop_signal && (rc = rv_frame_read(r, &f, &err)) == 1) {
 		if (f.type != 'E')
 			continue;	/* H, Z and types we do not know */
+		if (skip > 0 && (q = seq_of(&f)) > 0 && q <= skip)
+			continue;
 		switch (rv_asrun_ingest(db, (const char *)f.payload, f.len, st,
 		    &err)) {
 		case RV_ASRUN_FAILED:
@@ -113,27 +130,40 @@ ingest_fd(sqlite3 *db, int fd, const char *name, struct rv_asrun_stats *st)
 	}
 	if (rc < 0 && !rv_stop_signal)
 		rv_warnx("%s", err.msg);
+	/* Read to its end, every frame whole: not stopped, not torn. */
+	if (whole != NULL)
+		*whole = rc == 0 && !failed && !rv_stop_signal;
 	rv_frame_free(&f);
 	free(r);
 	return failed ? -1 : 0;
 }
 
 /* 1 when the as-run has closed session id (its end recorded, or it was
- * closed as terminated), 0 when not, -1 on a database error. */
+ * closed as terminated), 0 when not, -1 on a database error; *upto the
+ * number of its events recorded when they are 1..that without a gap (so
+ * a journal's need not be recorded again), else 0. */
 static int
-session_closed(sqlite3 *db, const char *id)
+session_closed(sqlite3 *db, const char *id, int64_t *upto)
 {
 	sqlite3_stmt *st;
 	struct rv_err err;
-	int rc;
+	int rc = 0;
 
-	if (rv_db_prepare(db, "SELECT ended_ms IS NOT NULL FROM "
-	    "asrun_sessions WHERE session_id = ?", &st, &err) < 0) {
+	*upto = 0;
+	if (rv_db_prepare(db, "SELECT s.ended_ms IS NOT NULL, count(e.seq), "
+	    "coalesce(min(e.seq), 0), coalesce(max(e.seq), 0) FROM "
+	    "asrun_sessions s LEFT JOIN asrun_events e USING (session_id) "
+	    "WHERE s.session_id = ? GROUP BY s.session_id", &st, &err) < 0) {
 		rv_warnx("%s", err.msg);
 		return -1;
 	}
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		rc = sqlite3_column_int(st, 0);
+		if (sqlite3_column_int64(st, 2) == 1 &&
+		    sqlite3_column_int64(st, 1) == sqlite3_column_int64(st, 3))
+			*upto = sqlite3_column_int64(st, 3);
+	}
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -149,7 +179,8 @@ journal_sweep(sqlite3 *db, const char *dir, struct rv_asrun_stats *st)
 	struct dirent **names;
 	char p[4096], id[1024];
 	size_t len;
-	int i, n, fd, rc = 0;
+	int64_t upto;
+	int i, n, fd, rc = 0, whole;
 
 	if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
 		if (errno != ENOENT)
@@ -158,7 +189,8 @@ journal_sweep(sqlite3 *db, const char *dir, struct rv_asrun_stats *st)
 	}
 	for (i = 0; i < n; i++) {
 		len = strlen(names[i]->d_name);
-		if (rc == 0 && len > 3 && len - 3 < sizeof(id) &&
+		if (rc == 0 && !rv_stop_signal && len > 3 &&
+		    len - 3 < sizeof(id) &&
 		    strcmp(names[i]->d_name + len - 3, ".ev") == 0 &&
 		    names[i]->d_name[0] != '.') {
 			snprintf(id, sizeof(id), "%.*s", (int)(len - 3),
@@ -167,10 +199,12 @@ journal_sweep(sqlite3 *db, const char *dir, struct rv_asrun_stats *st)
 			if ((fd = open(p, O_RDONLY | O_CLOEXEC)) < 0)
 				rv_warnx("%s: %s", p, strerror(errno));
 			else {
-				rc = ingest_fd(db, fd, p, st);
+				session_closed(db, id, &upto);
+				rc = ingest_fd(db, fd, p, st, upto, &whole);
 				close(fd);
-				if (rc == 0 && session_closed(db, id) == 1 &&
-				    unlink(p) < 0)
+				/* Only a journal read whole goes. */
+				if (rc == 0 && whole && session_closed(db, id,
+				    &upto) == 1 && unlink(p) < 0)
 					rv_warnx("%s: %s", p, strerror(errno));
 			}
 		}
@@ -190,12 +224,14 @@ cmd_ingest(sqlite3 *db, const char *from, const char *journal)
 	if (journal != NULL && journal_sweep(db, journal, &st) < 0)
 		rc = -1;
 	else if (from == NULL)
-		rc = ingest_fd(db, STDIN_FILENO, "stdin", &st);
+		rc = ingest_fd(db, STDIN_FILENO, "stdin", &st, 0, NULL);
 	else {
 		fifo = stat(from, &sb) == 0 && S_ISFIFO(sb.st_mode);
 		/* A named pipe is opened again each time its writer goes
 		 * (rv-air restarted); a file is read once. */
 		do {
+			if (rv_stop_signal)
+				break;
 			if ((fd = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
 				if (errno == EINTR && rv_stop_signal)
 					break;
@@ -203,10 +239,10 @@ cmd_ingest(sqlite3 *db, const char *from, const char *journal)
 				rc = -1;
 				break;
 			}
-			rc = ingest_fd(db, fd, from, &st);
+			rc = ingest_fd(db, fd, from, &st, 0, NULL);
 			close(fd);
 			/* A session has ended: its journal can go. */
-			if (rc == 0 && journal != NULL)
+			if (rc == 0 && journal != NULL && !rv_stop_signal)
 				rc = journal_sweep(db, journal, &st);
 		} while (fifo && rc == 0 && !rv_stop_signal);
 	}

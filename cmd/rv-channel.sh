@@ -53,8 +53,8 @@ valid_channel() {
 		warn "$1: not a channel id (a-z 0-9 _ . : -, not starting with . or -)"
 		exit 2 ;;
 	esac
-	if [ ${#1} -gt 64 ]; then
-		warn "$1: not a channel id (longer than 64)"
+	if [ ${#1} -gt 64 ] || [ "$1" = metrics ]; then
+		warn "$1: not a channel id (longer than 64, or metrics)"
 		exit 2
 	fi
 }
@@ -272,8 +272,15 @@ cmd_run() {
 					# failing (rv-air keeps its evidence).
 					sleep 1 &
 					wait $!
+					rm -f "$dir/rv-asrun.pid"
 					start_asrun
 					jobs_started="$jobs_started $!"
+					# Its pid file, before the next look.
+					i=0
+					while [ $i -lt 50 ] && [ ! -s "$dir/rv-asrun.pid" ]; do
+						sleep 0.1
+						i=$((i + 1))
+					done
 					continue
 				fi
 				printf '%s: %s: %s exited; restarting the channel\n' \

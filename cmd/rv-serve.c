@@ -130,8 +130,7 @@ chan_find(int64_t number)
 		rv_warnx("%s", err.msg);
 		return NULL;
 	}
-	if ((lc = rv_lineup_find(&l, number)) == NULL ||
-	    (all = reallocarray(S.ch, S.nch + 1, sizeof(*all))) == NULL) {
+	if ((lc = rv_lineup_find(&l, number)) == NULL) {
 		rv_lineup_free(&l);
 		return NULL;
 	}
@@ -141,6 +140,10 @@ chan_find(int64_t number)
 	if (!rv_channel_id_ok(lc->id) || strlen(lc->id) >= sizeof(c->id)) {
 		rv_warnx("channel %lld: \"%s\" is not a channel id: refused",
 		    (long long)number, lc->id);
+		rv_lineup_free(&l);
+		return NULL;
+	}
+	if ((all = reallocarray(S.ch, S.nch + 1, sizeof(*all))) == NULL) {
 		rv_lineup_free(&l);
 		return NULL;
 	}
@@ -329,8 +332,10 @@ stop_orphans(void)
 		 * since by rv-channel start is someone else's. */
 		snprintf(p, sizeof(p), "%s/%s/run.pid", S.cfg.run_dir,
 		    de->d_name);
+		/* And still that supervisor: it leads the process group
+		 * rv-serve made for it (a reused pid does not). */
 		if ((run = read_pid(p, NULL)) == 0 || run != child ||
-		    kill(run, SIGTERM) < 0)
+		    getpgid(run) != run || kill(run, SIGTERM) < 0)
 			continue;
 		rv_warnx("channel %s: left running by rv-serve %ld, which is "
 		    "gone: stopping it (pid %ld)", de->d_name, (long)owner,
@@ -1472,6 +1477,8 @@ main(int argc, char *argv[])
 		rv_db_close(S.db);
 		return RV_EXIT_FAIL;
 	}
+	/* Before any request can start a channel left behind anew. */
+	stop_orphans();
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
 	    (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
@@ -1489,7 +1496,6 @@ main(int argc, char *argv[])
 		rv_db_close(S.db);
 		return RV_EXIT_FAIL;
 	}
-	stop_orphans();
 	rv_warnx("serving on %s (guide %s/, playlist %s/channels.m3u)",
 	    S.cfg.serve.listen, S.base_url, S.base_url);
 	if (S.player[0] == '\0')

@@ -845,8 +845,9 @@ rv_channel_id_ok(const char *id)
 {
 	const char *p;
 
+	/* "metrics" is the run folder's metrics folder. */
 	if (id == NULL || *id == '\0' || *id == '.' || *id == '-' ||
-	    strlen(id) > 64)
+	    strlen(id) > 64 || strcmp(id, "metrics") == 0)
 		return 0;
 	for (p = id; *p; p++)
 		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) ||

@@ -142,8 +142,8 @@ int	rv_channel_load(const char *path, const struct rv_channel_defaults *def,
 	    struct rv_channel **out, struct rv_diags *d);
 void	rv_channel_free(struct rv_channel *c);
 /* 1 when id is a channel id: 1 to 64 of a-z 0-9 _ . : -, not starting
- * with . or - (it names folders under the run folder and is passed to
- * programs as an argument). */
+ * with . or -, and not "metrics" (it names a folder in the run folder,
+ * beside metrics/, and is passed to programs as an argument). */
 int	rv_channel_id_ok(const char *id);
 int	rv_channel_pool_index(const struct rv_channel *c, const char *name);
 

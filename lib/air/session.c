@@ -382,8 +382,12 @@ prefetch_start(struct rv_air *a, struct prefetch **slot, const json_t *seg,
 	p->fmt = a->fmt;
 	pthread_attr_init(&ta);
 	pthread_attr_setdetachstate(&ta, PTHREAD_CREATE_DETACHED);
-	if (pthread_create(&thread, &ta, prefetch_main, p) != 0)
-		prefetch_main(p);
+	/* Never on the tick thread: a path that hangs would hang it. */
+	if (pthread_create(&thread, &ta, prefetch_main, p) != 0) {
+		p->done = 1;
+		p->rc = rv_errf(&p->err, "%s: cannot start a thread to open "
+		    "it", uri);
+	}
 	pthread_attr_destroy(&ta);
 }
 
@@ -413,7 +417,8 @@ prefetch_take(struct rv_air *a, struct prefetch **slot, const char *uri,
 {
 	struct prefetch *p = *slot;
 	struct timespec deadline;
-	int rc = 0;
+	int64_t end;
+	int rc, done;
 
 	*src = NULL;
 	if (p == NULL) {
@@ -421,18 +426,21 @@ prefetch_take(struct rv_air *a, struct prefetch **slot, const char *uri,
 			snprintf(why, n, "%s: out of memory", uri);
 		return uri != NULL ? -1 : 0;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += timeout_ms / 1000;
-	deadline.tv_nsec += timeout_ms % 1000 * 1000000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	/* In slices of 100 ms, so that a stop is not held up. */
+	end = rv_mono_ms() + timeout_ms;
 	pthread_mutex_lock(&p->mu);
-	while (!p->done && rc == 0)
-		rc = pthread_cond_timedwait(&p->cv, &p->mu, &deadline);
+	while (!p->done && rv_mono_ms() < end && !stopping(a)) {
+		clock_gettime(CLOCK_MONOTONIC, &deadline);
+		deadline.tv_nsec += 100000000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&p->cv, &p->mu, &deadline);
+	}
+	done = p->done;
 	pthread_mutex_unlock(&p->mu);
-	if (rc != 0) {
+	if (!done) {
 		snprintf(why, n, "%s: still opening after %lld ms: given up",
 		    p->uri, (long long)timeout_ms);
 		prefetch_drop(a, slot);

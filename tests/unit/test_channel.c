@@ -390,6 +390,7 @@ channel_id_of_dots_or_a_dash_is_an_error(void **state)
 	assert_false(rv_channel_id_ok(""));
 	assert_false(rv_channel_id_ok("a/b"));
 	assert_false(rv_channel_id_ok("x;y"));
+	assert_false(rv_channel_id_ok("metrics"));
 	assert_false(rv_channel_id_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
 	assert_true(rv_channel_id_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
 	assert_true(rv_channel_id_ok("cheers-24-7"));
