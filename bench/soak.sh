@@ -1,7 +1,7 @@
 #!/bin/sh
 # Soak: every reference channel (tests/channels) rendered for a broadcast
 # day of channel time on the fast clock, as make check's
-# tests/integration/soak.sh renders 15 minutes of each.
+# tests/integration/soak.sh renders 10 minutes of each.
 #
 # The generated catalogue (tests/data/catalog.sh), the horizons extended
 # from SOAK_START, every file a channel's plan names made by looping one

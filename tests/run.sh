@@ -92,8 +92,8 @@ fi
 
 # The fuzz targets that `make check` built, for a short bounded run each.
 if [ -d "$build/fuzz" ]; then
-	run "fuzz (${RV_FUZZ_SECONDS:-10}s each)" \
-	    sh "$top/tests/fuzz/run.sh" "$build/fuzz" "${RV_FUZZ_SECONDS:-10}"
+	run "fuzz (${RV_FUZZ_SECONDS:-5}s each)" \
+	    sh "$top/tests/fuzz/run.sh" "$build/fuzz" "${RV_FUZZ_SECONDS:-5}"
 fi
 
 for log in $failures; do

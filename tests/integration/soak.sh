@@ -1,8 +1,8 @@
 #!/bin/sh
 # The soak, short form: all 13 reference channels (tests/channels), from
-# the generated catalogue, each rendered on the fast clock for 15 minutes
+# the generated catalogue, each rendered on the fast clock for 10 minutes
 # of channel time across a block fence (joined 5 minutes before the first
-# fence at or after 15:00Z on 2026-01-05, cut by --until 10 minutes after
+# fence at or after 15:00Z on 2026-01-05, cut by --until 5 minutes after
 # it), two channels at a time.  For every channel: the render ends
 # cleanly; the evidence is numbered 1..N without a gap, from session_start
 # to session_end; none of it was dropped; the frames emitted are the
@@ -28,7 +28,7 @@ export RV_CHANNELS
 NOW=2026-01-05T15:00:00Z
 NOW_MS=1767625200000
 BEFORE=300000	# the join, before the fence
-AFTER=600000	# the cut, after the fence
+AFTER=300000	# the cut, after the fence
 q() { sqlite3 "$RV_DB" "$1"; }
 
 chans=
@@ -45,7 +45,7 @@ check_eq "every channel has an execution horizon" 13 \
     "$(q "SELECT count(DISTINCT channel_id) FROM playout_blocks")"
 
 # Each channel's window: from 5 minutes before the end of the block that
-# holds 15:00Z (or ends there) to 10 minutes after it.  Movie channels
+# holds 15:00Z (or ends there) to 5 minutes after it.  Movie channels
 # have blocks of hours, so their windows fall later.
 for ch in $chans; do
 	mkdir "$T/$ch"
@@ -56,7 +56,7 @@ done
 # saturday-supercade's window holds a pad of 27 ms at 17:09:50.858 that
 # no frame instant falls in: rv-air rightly airs nothing of it, and the
 # as-run must not call it missing.
-echo "$((NOW_MS + 7500000)) $((NOW_MS + 8400000))" >"$T/saturday-supercade/window"
+echo "$((NOW_MS + 7500000)) $((NOW_MS + 8100000))" >"$T/saturday-supercade/window"
 
 # The catalogue names files that are not there: make every one a window
 # needs, as long as the window plays of it, from a 20-second clip looped
