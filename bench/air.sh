@@ -26,32 +26,11 @@ bin=$top/build/bench/bin
 export PATH="$bin:$PATH" RV_DB="$work/retrovue.db" RV_RUN="$work/run"
 ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
 
-# --- Media: a 10 s 854x480 29.97 H.264 picture looped (stream copy) into
-# episodes of 4:30 with their own tone; commercials of 10 and 20 s at 640x480
-# (4:3, pillarboxed) and 1280x720.  Short to make, real to decode.
+# --- Media (bench/media.sh): episodes of 4:30, enough for the minutes.
+# shellcheck source=bench/media.sh
+. "$top/bench/media.sh"
 L=$work/lib
-mkdir -p "$L/Show/Season 01" "$L/Commercials" "$work/gen"
-ff -f lavfi -i "testsrc2=size=854x480:rate=30000/1001:duration=10" \
-    -c:v libx264 -preset veryfast -b:v 2000k -g 60 -pix_fmt yuv420p "$work/gen/base.mp4"
-n_ep=$(( (minutes + 4) / 5 + 1 ))
-i=1
-while [ $i -le $n_ep ]; do
-	ff -stream_loop 30 -i "$work/gen/base.mp4" -f lavfi \
-	    -i "sine=frequency=$((300 + 50 * i)):sample_rate=48000:duration=270" \
-	    -map 0:v -map 1:a -c:v copy -c:a aac -b:a 128k -t 270 \
-	    "$L/Show/Season 01/Show - S01E$(printf %02d $i) - Part $i.mp4"
-	i=$((i + 1))
-done
-ff -f lavfi -i "testsrc=size=640x480:rate=30000/1001:duration=10" \
-    -f lavfi -i "sine=frequency=1000:sample_rate=44100:duration=10" \
-    -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac "$L/Commercials/Spot A.mp4"
-ff -f lavfi -i "smptebars=size=1280x720:rate=30000/1001:duration=20" \
-    -f lavfi -i "sine=frequency=800:sample_rate=48000:duration=20" \
-    -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac "$L/Commercials/Spot B.mp4"
-ff -f lavfi -i "testsrc2=size=1280x720:rate=30000/1001:duration=10" \
-    -f lavfi -i "sine=frequency=600:sample_rate=48000:duration=10" \
-    -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac "$L/Commercials/Spot C.mp4"
-rv-catalog scan "$L" >/dev/null 2>&1
+bench_library "$L" "$work/gen" $(( (minutes + 4) / 5 + 1 ))
 
 # --- Channels and horizon.
 mkdir "$work/ch"

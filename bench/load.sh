@@ -51,27 +51,12 @@ bin=$top/build/bench/bin
 export PATH="$bin:$PATH" RV_DB="$work/retrovue.db" RV_RUN="$work/run"
 ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
 
-# --- Media, as bench/air.sh: a 10 s 854x480 H.264 picture looped (stream
-# copy) into episodes of 4:30 with a tone each; commercials of 10 and 20 s.
+# --- Media (bench/media.sh): 6 episodes of 4:30 and 3 commercials.
+# shellcheck source=bench/media.sh
+. "$top/bench/media.sh"
 L=$work/lib
-mkdir -p "$L/Show/Season 01" "$L/Commercials" "$work/gen" "$work/ch"
-ff -f lavfi -i "testsrc2=size=854x480:rate=30000/1001:duration=10" \
-    -c:v libx264 -preset veryfast -b:v 2000k -g 60 -pix_fmt yuv420p "$work/gen/base.mp4"
-i=1
-while [ $i -le 6 ]; do
-	ff -stream_loop 30 -i "$work/gen/base.mp4" -f lavfi \
-	    -i "sine=frequency=$((300 + 50 * i)):sample_rate=48000:duration=270" \
-	    -map 0:v -map 1:a -c:v copy -c:a aac -b:a 128k -t 270 \
-	    "$L/Show/Season 01/Show - S01E$(printf %02d $i) - Part $i.mp4"
-	i=$((i + 1))
-done
-ff -f lavfi -i "testsrc=size=640x480:rate=30000/1001:duration=10" \
-    -f lavfi -i "sine=frequency=1000:sample_rate=44100:duration=10" \
-    -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac "$L/Commercials/Spot A.mp4"
-ff -f lavfi -i "smptebars=size=1280x720:rate=30000/1001:duration=20" \
-    -f lavfi -i "sine=frequency=800:sample_rate=48000:duration=20" \
-    -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac "$L/Commercials/Spot B.mp4"
-rv-catalog scan "$L" >/dev/null 2>&1
+mkdir -p "$work/ch"
+bench_library "$L" "$work/gen" 6
 
 k=1
 while [ $k -le "$n_ch" ]; do
