@@ -36,25 +36,7 @@ bench_library "$L" "$work/gen" $(( (minutes + 4) / 5 + 1 ))
 mkdir "$work/ch"
 for size in 1280x720 1920x1080; do
 	w=${size%x*} h=${size#*x}
-	cat >"$work/ch/bench-$h.yaml" <<YAML
-channel: bench-$h
-channel_number: $((90 + h / 360))
-name: "Bench $h"
-timezone: UTC
-format:
-  video: { width: $w, height: $h, frame_rate: "30000/1001" }
-  audio: { sample_rate: 48000, channels: 2 }
-  grid_minutes: 5
-pools:
-  show:
-    match: { type: episode, series_title: Show }
-schedule:
-  all_day:
-    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
-traffic:
-  allowed_types: [commercial]
-  default_cooldown_seconds: 0
-YAML
+	bench_channel "$work/ch/bench-$h.yaml" "bench-$h" $((90 + h / 360)) "$w" "$h"
 done
 export RV_CHANNELS="$work/ch"
 start=2026-01-05T12:00:00Z

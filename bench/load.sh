@@ -60,25 +60,7 @@ bench_library "$L" "$work/gen" 6
 
 k=1
 while [ $k -le "$n_ch" ]; do
-	cat >"$work/ch/load-$k.yaml" <<YAML
-channel: load-$k
-channel_number: $((100 + k))
-name: "Load $k"
-timezone: UTC
-format:
-  video: { width: $w, height: $h, frame_rate: "30000/1001", preset: $preset }
-  audio: { sample_rate: 48000, channels: 2 }
-  grid_minutes: 5
-pools:
-  show:
-    match: { type: episode, series_title: Show }
-schedule:
-  all_day:
-    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
-traffic:
-  allowed_types: [commercial]
-  default_cooldown_seconds: 0
-YAML
+	bench_channel "$work/ch/load-$k.yaml" "load-$k" $((100 + k)) "$w" "$h" "$preset"
 	k=$((k + 1))
 done
 RV_CHANNELS=$work/ch rv-horizon extend >/dev/null

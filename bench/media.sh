@@ -30,3 +30,28 @@ bench_library() {
 	    -c:v libx264 -preset veryfast -g 60 -pix_fmt yuv420p -c:a aac "$1/Commercials/Spot C.mp4"
 	rv-catalog scan "$1" >/dev/null 2>&1
 }
+
+# bench_channel FILE SLUG NUMBER W H [PRESET]: a channel file playing the
+# episodes all day at WxH 30000/1001 on a 5-minute grid, the breaks
+# filled with the commercials; the encoder preset PRESET if given.
+bench_channel() {
+	cat >"$1" <<YAML
+channel: $2
+channel_number: $3
+name: "$2"
+timezone: UTC
+format:
+  video: { width: $4, height: $5, frame_rate: "30000/1001"${6:+, preset: $6} }
+  audio: { sample_rate: 48000, channels: 2 }
+  grid_minutes: 5
+pools:
+  show:
+    match: { type: episode, series_title: Show }
+schedule:
+  all_day:
+    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
+traffic:
+  allowed_types: [commercial]
+  default_cooldown_seconds: 0
+YAML
+}
