@@ -36,6 +36,7 @@
 #include <libavutil/audio_fifo.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/fifo.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/mathematics.h>
 #include <libavutil/pixdesc.h>
 #include <libswresample/swresample.h>
@@ -84,6 +85,8 @@ struct rv_source {
 	int64_t		 cur_idx, nxt_idx, cur_serial, nxt_serial;
 	int64_t		 frames;
 	AVFrame		*out, *aside;
+	AVBufferPool	*opool;		/* of pictures for out */
+	int		 olines[4];
 	int64_t		 out_serial;
 	int		 out_alpha;
 	struct SwsContext *sws;
@@ -623,20 +626,85 @@ even(int64_t v, int64_t max)
 	return (int)v;
 }
 
+/* Black around the picture at (dx, dy), dw x dh (all even): the picture
+ * itself is drawn over whatever the buffer held. */
 static void
-fill_black(AVFrame *o)
+fill_border(AVFrame *o, int dx, int dy, int dw, int dh)
 {
-	int y;
+	int p, y, sh, w, h, x0, x1, y0, y1;
 
-	for (y = 0; y < o->height; y++)
-		memset(o->data[0] + (ptrdiff_t)y * o->linesize[0], 16,
-		    o->width);
-	for (y = 0; y < o->height / 2; y++) {
-		memset(o->data[1] + (ptrdiff_t)y * o->linesize[1], 128,
-		    o->width / 2);
-		memset(o->data[2] + (ptrdiff_t)y * o->linesize[2], 128,
-		    o->width / 2);
+	for (p = 0; p < 3; p++) {
+		const int v = p == 0 ? 16 : 128;
+		uint8_t *row;
+
+		sh = p == 0 ? 0 : 1;
+		w = o->width >> sh;
+		h = o->height >> sh;
+		x0 = dx >> sh;
+		x1 = (dx + dw) >> sh;
+		y0 = dy >> sh;
+		y1 = (dy + dh) >> sh;
+		for (y = 0; y < h; y++) {
+			row = o->data[p] + (ptrdiff_t)y * o->linesize[p];
+			if (y < y0 || y >= y1)
+				memset(row, v, (size_t)w);
+			else {
+				memset(row, v, (size_t)x0);
+				memset(row + x1, v, (size_t)(w - x1));
+			}
+		}
 	}
+}
+
+/*
+ * A picture of the output size for s->out, from the source's pool.  The
+ * session keeps the last frame shown (to hold it), so each tick draws into
+ * another buffer; a fresh allocation each time cost 200 page faults a
+ * frame (bench/air.sh at 720p: 6% of rv-air's time in the kernel, where
+ * ffmpeg's pooled filter graph spends 3%).
+ */
+static int
+out_picture(struct rv_source *s, AVFrame *o)
+{
+	const enum AVPixelFormat fmt = AV_PIX_FMT_YUV420P;
+	ptrdiff_t ls[4];
+	size_t sizes[4], total = 0;
+	AVBufferRef *buf;
+	int i, rc;
+
+	if (s->opool == NULL) {
+		/* Rows a multiple of 64 bytes, as av_frame_get_buffer. */
+		rc = av_image_fill_linesizes(s->olines, fmt,
+		    (s->f.width + 63) & ~63);
+		for (i = 0; rc >= 0 && i < 4; i++)
+			ls[i] = s->olines[i];
+		if (rc >= 0)
+			rc = av_image_fill_plane_sizes(sizes, fmt,
+			    s->f.height, ls);
+		if (rc < 0)
+			return rc;
+		for (i = 0; i < 4; i++)
+			total += sizes[i];
+		/* And room for SIMD reading past the end. */
+		if (total > INT_MAX - 64 || (s->opool =
+		    av_buffer_pool_init(total + 64, NULL)) == NULL)
+			return AVERROR(ENOMEM);
+	}
+	if ((buf = av_buffer_pool_get(s->opool)) == NULL)
+		return AVERROR(ENOMEM);
+	av_frame_unref(o);
+	o->format = fmt;
+	o->width = s->f.width;
+	o->height = s->f.height;
+	o->buf[0] = buf;
+	if ((rc = av_image_fill_pointers(o->data, fmt, o->height, buf->data,
+	    s->olines)) < 0) {
+		av_frame_unref(o);
+		return rc;
+	}
+	memcpy(o->linesize, s->olines, sizeof(o->linesize));
+	o->extended_data = o->data;
+	return 0;
 }
 
 /* Ramp towards black: Y towards 16, U and V towards 128. */
@@ -826,19 +894,13 @@ scale(struct rv_source *s, AVFrame *src, int alpha)
 	}
 	/* The caller may still hold the last frame: draw into a new buffer
 	 * then (all of it is drawn, so nothing needs copying). */
-	if (!av_frame_is_writable(o)) {
-		av_frame_unref(o);
-		o->format = AV_PIX_FMT_YUV420P;
-		o->width = (int)W;
-		o->height = (int)H;
-		if ((rc = av_frame_get_buffer(o, 0)) < 0) {
-			av_frame_unref(s->crop);
-			return note(s, "%s: video stream #%d: %s", s->path,
-			    s->vi, AVERR(rc));
-		}
+	if (!av_frame_is_writable(o) && (rc = out_picture(s, o)) < 0) {
+		av_frame_unref(s->crop);
+		return note(s, "%s: video stream #%d: %s", s->path, s->vi,
+		    AVERR(rc));
 	}
 	if (dw != W || dh != H)
-		fill_black(o);
+		fill_border(o, dx, dy, (int)dw, (int)dh);
 	/* swscale wants 16-byte aligned planes: a picture that starts at a
 	 * column that is not a multiple of 32 is scaled aside, then copied. */
 	if (dx % 32 != 0) {
@@ -1334,10 +1396,7 @@ rv_src_open(const char *path, int64_t in_ms, int64_t dur_ms, double gain_db,
 		rv_errf(err, "%s: out of memory", path);
 		goto bad;
 	}
-	s->out->format = AV_PIX_FMT_YUV420P;
-	s->out->width = f->width;
-	s->out->height = f->height;
-	if ((rc = av_frame_get_buffer(s->out, 0)) < 0) {
+	if ((rc = out_picture(s, s->out)) < 0) {
 		rv_errf(err, "%s: %s", path, AVERR(rc));
 		goto bad;
 	}
@@ -1500,6 +1559,7 @@ rv_src_close(struct rv_source *s)
 	av_frame_free(&s->nxt);
 	av_frame_free(&s->crop);
 	av_frame_free(&s->out);
+	av_buffer_pool_uninit(&s->opool);
 	av_frame_free(&s->aside);
 	av_frame_free(&s->aframe);
 	sws_freeContext(s->sws);

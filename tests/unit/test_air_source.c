@@ -73,6 +73,12 @@ static const char *extra_media =
     "ff -f lavfi -i color=c=blue:s=640x360:r=25:d=2 -pix_fmt yuv420p"
     " -c:v libx264 -preset ultrafast -output_ts_offset 2 res2.ts\n"
     "cat res1.ts res2.ts >reschange.ts\n"
+    /* And the other way: 16:9 blue for 2 s, then 4:3 red. */
+    "ff -f lavfi -i color=c=red:s=320x240:r=25:d=2 -pix_fmt yuv420p"
+    " -c:v libx264 -preset ultrafast -output_ts_offset 2 res3.ts\n"
+    "ff -f lavfi -i color=c=blue:s=640x360:r=25:d=2 -pix_fmt yuv420p"
+    " -c:v libx264 -preset ultrafast res4.ts\n"
+    "cat res4.ts res3.ts >reschange43.ts\n"
     /* Tones: 1 kHz mono at 44.1 kHz for 10 s with video; 5.1 with only
      * the front left channel sounding, audio only. */
     "ff -f lavfi -i color=c=gray:s=320x240:r=30:d=10"
@@ -714,6 +720,42 @@ size_change_mid_file_keeps_the_output_size(void **state)
 	rv_src_close(s);
 }
 
+static void
+recycled_pictures_are_drawn_whole(void **state)
+{
+	struct rv_src_format f = fmt(1280, 720, 25, 1, RV_ASPECT_PRESERVE);
+	struct rv_source *s;
+	AVFrame *held[3] = { NULL, NULL, NULL }, *fr;
+	int k, i;
+
+	(void)state;
+	/* The caller keeps the last frames (as the session holds the one
+	 * shown), so the source draws into buffers it had before: blue to
+	 * the edges for 2 s, then a pillarboxed 4:3 picture whose borders
+	 * must be black in every frame, not the blue a buffer held. */
+	s = open_at("reschange43.ts", 0, f);
+	for (k = 0; k < 100; k++) {
+		fr = video(s, k);
+		if (k < 50) {
+			assert_true(is_blue(fr, 4, 360));
+			assert_true(is_blue(fr, 1275, 360));
+		} else if (k >= 52) {
+			for (i = 0; i < 160; i += 6) {
+				assert_true(is_black(fr, i, 360));
+				assert_true(is_black(fr, 1279 - i, 0));
+				assert_true(is_black(fr, 1279 - i, 719));
+			}
+			assert_true(is_red(fr, 640, 360));
+			assert_true(is_red(fr, 170, 700));
+		}
+		av_frame_free(&held[k % 3]);
+		assert_non_null(held[k % 3] = av_frame_clone(fr));
+	}
+	for (i = 0; i < 3; i++)
+		av_frame_free(&held[i]);
+	rv_src_close(s);
+}
+
 /* Video fades */
 
 static void
@@ -1186,6 +1228,7 @@ main(void)
 		cmocka_unit_test(four_three_stretch_fills),
 		cmocka_unit_test(four_three_crop_cuts_top_and_bottom),
 		cmocka_unit_test(sample_aspect_ratio_is_honoured),
+		cmocka_unit_test(recycled_pictures_are_drawn_whole),
 		cmocka_unit_test(size_change_mid_file_keeps_the_output_size),
 		cmocka_unit_test(video_fades_from_and_to_black),
 		cmocka_unit_test(audio_gives_exactly_n_samples),
