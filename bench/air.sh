@@ -3,7 +3,7 @@
 #
 # For 720p (1280x720) and 1080p (1920x1080) at 30000/1001: the CPU seconds
 # (user + sys) per hour of output of rv-air rendering a generated schedule
-# (episodes of 4:30 in a 5-minute grid, the breaks filled with commercials),
+# (episodes of 4:00 in a 5-minute grid, the breaks filled with commercials),
 # against one ffmpeg process per item of the same plans (decode, scale and
 # pad to the channel size, libx264 veryfast 3000k/3000k/6000k, GOP 60 closed,
 # no B-frames, AAC 128k 48 kHz stereo, MPEG-TS, concatenated) -- target
@@ -26,7 +26,7 @@ bin=$top/build/bench/bin
 export PATH="$bin:$PATH" RV_DB="$work/retrovue.db" RV_RUN="$work/run"
 ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
 
-# --- Media (bench/media.sh): episodes of 4:30, enough for the minutes.
+# --- Media (bench/media.sh): episodes of 4:00, enough for the minutes.
 # shellcheck source=bench/media.sh
 . "$top/bench/media.sh"
 L=$work/lib

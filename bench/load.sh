@@ -51,7 +51,7 @@ bin=$top/build/bench/bin
 export PATH="$bin:$PATH" RV_DB="$work/retrovue.db" RV_RUN="$work/run"
 ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
 
-# --- Media (bench/media.sh): 6 episodes of 4:30 and 3 commercials.
+# --- Media (bench/media.sh): 6 episodes of 4:00 and 3 commercials.
 # shellcheck source=bench/media.sh
 . "$top/bench/media.sh"
 L=$work/lib
