@@ -6,27 +6,30 @@
 # The generated catalogue (tests/data/catalog.sh), the horizons extended
 # from SOAK_START, every file a channel's plan names made by looping one
 # 20-second clip (stream copy, just before the channel renders, removed
-# after), and rv-blockfeed --clock fast | rv-air --clock fast at 160x120,
-# 10 frames a second (one frame is 100 ms), two channels at a time.  For
-# each channel it reports: channel-hours rendered; rv-asrun's verdicts
-# over the whole window (target: all ok, exit 0); the largest distance of
-# a block fence from its plan (target: within one frame) and whether every
-# block had its fence on its frame; evidence dropped (target 0), the
-# evidence numbered 1..N without a gap and the frames emitted those the
-# fences define; and memory: VmRSS and VmHWM (the peak of VmRSS so far) of
-# rv-air and rv-blockfeed sampled every SOAK_SAMPLE_SECONDS of wall time
-# with the channel time reached (rv-air's metrics): the RSS at the end of
-# the first SOAK_WARMUP_MINUTES of channel time, as its peak by then,
-# against the most RSS sampled after it (target: flat, a growth of at most
-# 5% or 2 MB; the peak at the end is shown too).  The peak by then, not one
-# sample: rv-air's RSS swings by some 8 MB with the sources it has open
-# (the segment on the air, the next one primed), which one sample catches
-# or not, and the first hour has seen the swing; a leak raises the RSS
-# sampled after it, hour after hour.  On the fast clock rv-blockfeed ends as
-# soon as the rest of its plans fit in the pipe (the last hours of a day of
-# episodes, a whole day of movies): it is judged on the samples taken
-# while it ran, if any came after the warm-up.  PASS or FAIL per channel,
-# a summary table, and the exit status 1 on any failure.
+# after), and each channel run in its live shape on the fast clock:
+# rv-blockfeed | rv-air (160x120, 10 frames a second: one frame is
+# 100 ms) | rv-hlsseg, with rv-asrun ingesting the evidence from rv-air's
+# named pipe as it comes; two channels at a time.  For each channel it
+# reports: channel-hours rendered; rv-asrun's verdicts over the whole
+# window (target: all ok, exit 0); the largest distance of a block fence
+# from its plan (target: within one frame) and whether every block had
+# its fence on its frame; evidence dropped (target 0), the evidence
+# numbered 1..N without a gap and the frames emitted those the fences
+# define; every program's exit status 0 and nothing on its stderr; and
+# memory.  Of rv-air, rv-hlsseg and rv-asrun: VmRSS and VmHWM (the peak of
+# VmRSS so far) sampled every SOAK_SAMPLE_SECONDS of wall time with the
+# channel time reached (rv-air's metrics), the RSS at the end of the first
+# SOAK_WARMUP_MINUTES of channel time, as its peak by then, against the
+# most RSS sampled after it (target: flat, a growth of at most 5% or 2 MB;
+# the peak at the end is shown too).  The peak by then, not one sample:
+# rv-air's RSS swings by some 8 MB with the sources it has open (the
+# segment on the air, the next one primed), which one sample catches or
+# not, and the first hour has seen the swing; a leak raises the RSS
+# sampled after it, hour after hour.  On the fast clock rv-blockfeed ends
+# as soon as the rest of its plans fit in the pipe, so it is judged on its
+# peak: over the first SOAK_WARMUP_MINUTES of plans alone (a run of its
+# own) against over the whole window (same target).  PASS or FAIL per
+# channel, a summary table, and the exit status 1 on any failure.
 #
 #   sh bench/soak.sh                    # 13 channels x 24 h (about 2 hours
 #                                       # on 2 idle cores)
@@ -37,9 +40,10 @@
 #   SOAK_START=2026-01-05T11:00:00Z     # 06:00 in New York, a day's start
 #
 # Builds into build/bench (SOAK_BUILD names another); RV_KEEP=1 keeps the
-# scratch folder, with each channel's evidence, verdicts and memory samples
-# (CHANNEL/mem.tsv: wall seconds, channel seconds, then VmRSS and VmHWM in kB
-# of rv-air and of rv-blockfeed, "- -" once it has gone).
+# scratch folder, with each channel's evidence, verdicts, playlist and
+# memory samples (CHANNEL/mem.tsv: wall seconds, channel seconds, then VmRSS
+# and VmHWM in kB of rv-air, rv-hlsseg and rv-asrun, "- -" for one gone;
+# CHANNEL/feed0.hwm and feed.hwm: rv-blockfeed's peaks in kB).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 hours=${SOAK_HOURS:-24}
@@ -113,25 +117,46 @@ soak() {
 		ffmpeg -nostdin -loglevel error -stream_loop -1 -i "$work/clip.mkv" -c copy -t "$s" "$f" ||
 		    echo "media $f" >>"$d/media.err"
 	done
+	# rv-blockfeed's peak over the first SOAK_WARMUP_MINUTES of plans
+	# alone, the baseline of its peak over the window (on the fast clock
+	# it ends early, so it is judged on its peaks, not on samples).
+	tw=$(date -u -d "@$((t0 / 1000 + warmup * 60))" +%Y-%m-%dT%H:%M:%SZ)
+	/usr/bin/time -f %M -o "$d/feed0.hwm" rv-blockfeed --clock fast --now "$t0" \
+	    --until "$tw" "$ch" >/dev/null 2>>"$d/feed.err"
+	# The channel's shape: rv-blockfeed | rv-air | rv-hlsseg, and
+	# rv-asrun ingesting the evidence live from its named pipe (a copy in
+	# $d/ev for the checks below).
+	mkfifo "$d/ev.fifo"
+	( tee "$d/ev" <"$d/ev.fifo" | { sh -c 'echo $$ >"$0"; exec "$@"' "$d/asrun.pid" \
+	    rv-asrun ingest 2>"$d/ingest.err"; echo $? >"$d/asrun.rc"; } ) &
+	reader=$!
 	w0=$(date +%s)
-	( { sh -c 'echo $$ >"$0"; exec "$@"' "$d/feed.pid" rv-blockfeed --clock fast \
-	    --now "$t0" --until "$t1" "$ch" 2>"$d/feed.err"; echo $? >"$d/feed.rc"; } |
+	( { /usr/bin/time -f %M -o "$d/feed.hwm" rv-blockfeed --clock fast \
+	    --now "$t0" --until "$t1" "$ch" 2>>"$d/feed.err"; echo $? >"$d/feed.rc"; } |
 	    { sh -c 'echo $$ >"$0"; exec "$@"' "$d/air.pid" rv-air --clock fast --size 160x120 \
-	    --rate 10 --preset ultrafast --bitrate 100 --evidence "$d/ev" >/dev/null 2>"$d/air.err"
-	    echo $? >"$d/air.rc"; } ) &
+	    --rate 10 --preset ultrafast --bitrate 100 --evidence "$d/ev.fifo" 2>"$d/air.err"
+	    echo $? >"$d/air.rc"; } |
+	    { sh -c 'echo $$ >"$0"; exec "$@"' "$d/seg.pid" rv-hlsseg --dir "$d/hls" \
+	    >/dev/null 2>"$d/seg.err"; echo $? >"$d/seg.rc"; } ) &
 	job=$!
 	P=$RV_RUN/metrics/rv-air-$ch.prom
 	: >"$d/mem.tsv"
 	while kill -0 "$job" 2>/dev/null; do
 		sleep "$every"
-		[ -s "$d/air.pid" ] && [ -s "$d/feed.pid" ] && [ -f "$P" ] || continue
-		a=$(kb "$(cat "$d/air.pid")") f=$(kb "$(cat "$d/feed.pid")")
+		[ -s "$d/air.pid" ] && [ -s "$d/seg.pid" ] && [ -s "$d/asrun.pid" ] &&
+		    [ -f "$P" ] || continue
+		a=$(kb "$(cat "$d/air.pid")") g=$(kb "$(cat "$d/seg.pid")")
+		r=$(kb "$(cat "$d/asrun.pid")")
 		s=$(awk -v s="rv_air_output_seconds_total{channel=\"$ch\"}" \
 		    'index($0, s " ") == 1 { printf "%d", $2 }' "$P")
 		[ -n "$a" ] && [ -n "$s" ] &&
-		    echo "$(($(date +%s) - w0)) $s $a ${f:-- -}" >>"$d/mem.tsv"
+		    echo "$(($(date +%s) - w0)) $s $a ${g:-- -} ${r:-- -}" >>"$d/mem.tsv"
 	done
 	wait "$job"
+	# A reader still waiting for rv-air to open the pipe (it failed
+	# first) is let go.
+	! kill -0 "$reader" 2>/dev/null || timeout 5 sh -c ': >"$1"' _ "$d/ev.fifo"
+	wait "$reader"
 	wall=$(($(date +%s) - w0))
 	rm -rf "${work:?}/media/$ch"
 
@@ -155,7 +180,6 @@ soak() {
 	    END { printf "%d %d %d", m, nw, right }' "$d/fences.want" "$d/fences.got")
 	set -- $fence
 	fmax=$1 fwant=$2 fright=$3
-	rv-asrun ingest --from "$d/ev" 2>"$d/ingest.err"
 	rv-asrun reconcile "$ch" --from "$t0" --to "$t1" --json >"$d/rec.jsonl" 2>"$d/rec.err"
 	rrc=$?
 	planned=$(q "SELECT count(*) FROM playout_segments ps JOIN playout_blocks pb USING (block_id)
@@ -165,23 +189,38 @@ soak() {
 	    " \(.key) \(.value)"] | add // "")' 2>/dev/null)
 	allok=$(tail -n 1 "$d/rec.jsonl" | jq -r --argjson p "$planned" \
 	    '.summary.ok == $p and .out_of_tolerance == 0' 2>/dev/null)
-	# Memory, of each program: its peak at the first sample past the
-	# warm-up; after it, the most RSS sampled and the last peak; "-"
-	# when no sample came after it.
-	mem=$(awk -v w=$((warmup * 60)) '
+	# Memory, of rv-air, rv-hlsseg and rv-asrun: the peak at the first
+	# sample past the warm-up; after it, the most RSS sampled and the
+	# last peak; "-" when no sample came after it.  Of rv-blockfeed: its
+	# peak over the warm-up's plans, and over the window's.
+	mem=$(awk -v w=$((warmup * 60)) -v f0="$(cat "$d/feed0.hwm" 2>/dev/null)" \
+	    -v f1="$(cat "$d/feed.hwm" 2>/dev/null)" '
 	    function flat(base, top) { return top - base <= 2048 || top - base <= base * 0.05 }
 	    function mb(k) { return sprintf("%.1f", k / 1024) }
 	    $2 < w { next }
-	    { if (!ha) ha = $4; else { na++; if ($3 > ma) ma = $3; if ($4 > ta) ta = $4 } }
-	    $5 != "-" { if (!hf) hf = $6; else { nf++; if ($5 > mf) mf = $5; if ($6 > tf) tf = $6 } }
-	    END { g = (na && !flat(ha, ma)) || (nf && !flat(hf, mf))
-	          if (ta < ha) ta = ha	# the kernel latches VmHWM lazily
-	          if (tf < hf) tf = hf
-	          print (na ? mb(ha) " " mb(ma) " " mb(ta) : "- - -") " " \
-	              (nf ? mb(hf) " " mb(mf) " " mb(tf) : "- - -") " " (g ? "GROWS" : na ? "flat" : "-") }' "$d/mem.tsv")
+	    { for (p = 0; p < 3; p++) {
+		rss = $(3 + 2 * p); hwm = $(4 + 2 * p)
+		if (rss == "-") continue
+		if (!(p in base)) base[p] = hwm
+		else { n[p]++; if (rss > most[p]) most[p] = rss; if (hwm > peak[p]) peak[p] = hwm }
+	    } }
+	    END { g = 0
+		  for (p = 0; p < 3; p++) {
+		      if (!n[p]) { out = out "- - - "; continue }
+		      if (!flat(base[p], most[p])) g = 1
+		      if (peak[p] < base[p]) peak[p] = base[p]	# VmHWM is latched lazily
+		      out = out mb(base[p]) " " mb(most[p]) " " mb(peak[p]) " "
+		  }
+		  if (f0 ~ /^[0-9]+$/ && f1 ~ /^[0-9]+$/) {
+		      if (!flat(f0, f1)) g = 1
+		      out = out mb(f0) " " mb(f1) " " mb(f1) " "
+		  } else out = out "- - - "
+		  print out (g ? "GROWS" : n[0] ? "flat" : "-") }' "$d/mem.tsv")
 	why=
-	[ "$(cat "$d/feed.rc" "$d/air.rc" | paste -sd' ' -)" = "0 0" ] || why="$why exit"
-	[ ! -s "$d/feed.err" ] && [ ! -s "$d/air.err" ] && [ ! -s "$d/media.err" ] || why="$why stderr"
+	[ "$(cat "$d/feed.rc" "$d/air.rc" "$d/seg.rc" "$d/asrun.rc" | paste -sd' ' -)" = "0 0 0 0" ] ||
+	    why="$why exit"
+	[ ! -s "$d/feed.err" ] && [ ! -s "$d/air.err" ] && [ ! -s "$d/seg.err" ] &&
+	    [ ! -s "$d/ingest.err" ] && [ ! -s "$d/media.err" ] || why="$why stderr"
 	[ "$seq" = true ] && [ "$n" = "$events" ] || why="$why evidence"
 	[ "$dropped" = 0 ] || why="$why dropped"
 	[ "$emitted" = "$frames" ] || why="$why frames"
@@ -208,21 +247,23 @@ done
 wait
 
 fail=0
-printf '\n%-19s %5s %6s %-22s %-11s %4s %-20s %-20s %s\n' channel hours wall-s \
-    verdicts fence-ms drop "rv-air MB" "rv-blockfeed MB" result
+printf '\n%-19s %5s %6s %-22s %-11s %4s %-20s %-20s %-20s %-20s %s\n' channel hours \
+    wall-s verdicts fence-ms drop "rv-air MB" "rv-hlsseg MB" "rv-asrun MB" \
+    "rv-blockfeed MB" result
 for ch in $chans; do
 	if [ -s "$work/$ch/result" ]; then
 		IFS='|' read -r c h w v f dr mem res <"$work/$ch/result"
 	else
-		c=$ch h=0 w=- v=- f=- dr=- mem="- - - - - - -" res=" no result"
+		c=$ch h=0 w=- v=- f=- dr=- mem="- - - - - - - - - - - - -" res=" no result"
 	fi
 	set -- $mem
 	[ "$res" = PASS ] || { res="FAIL:$res"; fail=1; }
-	printf '%-19s %5s %6s %-22s %-11s %4s %-20s %-20s %s\n' "$c" "$h" "$w" "$v" "$f" \
-	    "$dr" "$1 -> $2 ($3)" "$4 -> $5 ($6)" "$res"
+	printf '%-19s %5s %6s %-22s %-11s %4s %-20s %-20s %-20s %-20s %s\n' "$c" "$h" "$w" \
+	    "$v" "$f" "$dr" "$1 -> $2 ($3)" "$4 -> $5 ($6)" "$7 -> $8 ($9)" "${10} -> ${11}" "$res"
 done
 echo "(MB: the peak RSS by $warmup min of channel time -> the most RSS sampled after"
-echo " (the peak at the end); fence-ms: the largest |fence - plan| (fences on their"
-echo " frame / blocks), one frame is 100 ms)"
+echo " (the peak at the end); rv-blockfeed: its peak over $warmup min of plans -> over"
+echo " the window's; fence-ms: the largest |fence - plan| (fences on their frame /"
+echo " blocks), one frame is 100 ms)"
 [ "$fail" -eq 0 ] && echo "soak: PASS" || echo "soak: FAIL"
 exit "$fail"
