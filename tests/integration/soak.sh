@@ -7,10 +7,12 @@
 # cleanly; the evidence is numbered 1..N without a gap, from session_start
 # to session_end; none of it was dropped; the frames emitted are the
 # frames the fences define; every fence (the grid's and the cut's) is
-# within one frame of its plan; rv-asrun reconciles the window to all ok,
-# one verdict per planned segment.  Output is 160x120 at 10 frames a
-# second: one frame is 100 ms, the tolerance.  The full form, 24 hours a
-# channel with memory sampled, is bench/soak.sh.
+# within one frame of its plan; rv-hlsseg's playlist ends where the
+# window does; rv-asrun, ingesting the evidence live from rv-air's named
+# pipe as a channel's does, reconciles the window to all ok, one verdict
+# per planned segment.  Output is 160x120 at 10 frames a second: one
+# frame is 100 ms, the tolerance.  The full form, 24 hours a channel with
+# memory sampled, is bench/soak.sh.
 # shellcheck source=tests/integration/lib.sh
 . "$RV_TOP/tests/integration/lib.sh"
 
@@ -80,16 +82,27 @@ done | awk '$2 > n[$1] { n[$1] = $2 } END { for (u in n) print u, int((n[u] + 99
 done
 check_eq "the media of every window made" "" "$(cat "$T/media.err" 2>/dev/null)"
 
-# render CH: rv-blockfeed | rv-air over the channel's window on the fast
-# clock; the exit statuses, evidence and stderr in $T/CH.
+# render CH: the channel in its live shape over its window on the fast
+# clock: rv-blockfeed | rv-air | rv-hlsseg, with rv-asrun ingesting the
+# evidence from rv-air's named pipe as it comes (a copy in $T/CH/ev for
+# the checks); the exit statuses and stderr in $T/CH.
 render() {
 	d=$T/$1
 	read -r t0 t1 <"$d/window"
+	mkfifo "$d/ev.fifo"
+	{ tee "$d/ev" <"$d/ev.fifo" | rv-asrun ingest 2>"$d/ingest.err"
+	    echo $? >"$d/ingest.rc"; } &
+	reader=$!
 	{ rv-blockfeed --clock fast --now "$t0" --until "$t1" "$1" 2>"$d/feed.err"
 	    echo $? >"$d/feed.rc"; } |
-	    rv-air --clock fast --size 160x120 --rate 10 --preset ultrafast --bitrate 100 \
-	    --evidence "$d/ev" >/dev/null 2>"$d/air.err"
-	echo $? >"$d/air.rc"
+	    { rv-air --clock fast --size 160x120 --rate 10 --preset ultrafast --bitrate 100 \
+	    --evidence "$d/ev.fifo" 2>"$d/air.err"; echo $? >"$d/air.rc"; } |
+	    rv-hlsseg --dir "$d/hls" >/dev/null 2>"$d/seg.err"
+	echo $? >"$d/seg.rc"
+	# A reader still waiting for rv-air to open the pipe (it failed
+	# first) is let go.
+	! kill -0 "$reader" 2>/dev/null || timeout 5 sh -c ': >"$1"' _ "$d/ev.fifo"
+	wait "$reader"
 }
 # Two at a time (two cores): two workers, each taking the next channel
 # the other has not claimed.
@@ -107,8 +120,14 @@ for ch in $chans; do
 	d=$T/$ch
 	read -r t0 t1 <"$d/window"
 	P=$RV_RUN/metrics/rv-air-$ch.prom
-	check_eq "$ch: rendered, rv-blockfeed and rv-air exit 0, nothing on stderr" "0 0 " \
-	    "$(cat "$d/feed.rc" "$d/air.rc" | paste -sd' ' -) $(cat "$d/feed.err" "$d/air.err" | head -n 5)"
+	check_eq "$ch: rendered, rv-blockfeed, rv-air, rv-hlsseg and rv-asrun exit 0, nothing on stderr" \
+	    "0 0 0 0 " "$(cat "$d/feed.rc" "$d/air.rc" "$d/seg.rc" "$d/ingest.rc" | paste -sd' ' -) $(
+	    cat "$d/feed.err" "$d/air.err" "$d/seg.err" "$d/ingest.err" | head -n 5)"
+	# The playlist's last segment ends where the window does.
+	last=$(awk -F: '/^#EXT-X-PROGRAM-DATE-TIME:/ { sub(/^[^:]*:/, ""); t = $0 }
+	    /^#EXTINF:/ { split($2, x, ","); d = x[1] } END { print t, d }' "$d/hls/index.m3u8")
+	check_eq "$ch: rv-hlsseg's playlist ends at the window's end" "$t1" \
+	    "$(( $(date -u -d "${last% *}" +%s%3N) + $(awk -v d="${last#* }" 'BEGIN { printf "%d", d * 1000 + 0.5 }') ))"
 	rv-frame dump "$d/ev" 2>/dev/null | jq -c .json >"$d/ev.jsonl"
 	n=$(wc -l <"$d/ev.jsonl" | tr -d ' ')
 	check_eq "$ch: evidence numbered 1..N without a gap, session_start to session_end, N as counted" \
@@ -133,7 +152,6 @@ for ch in $chans; do
 		jq -r --arg b "$blk" --argjson e "$end" 'select(.kind == "block_fence" and .block_id == $b) |
 		    select(.utc_ms - $e > 100 or $e - .utc_ms > 100) | "\($b) off by \(.utc_ms - $e) ms"' "$d/ev.jsonl"
 	done)"
-	rv-asrun ingest --from "$d/ev" 2>"$d/ingest.err"
 	rv-asrun reconcile "$ch" --from "$t0" --to "$t1" --json >"$d/rec.jsonl" 2>"$d/rec.err"
 	check_eq "$ch: reconciles with exit 0" 0 "$?"
 	planned=$(q "SELECT count(*) FROM playout_segments ps JOIN playout_blocks pb USING (block_id)
