@@ -21,14 +21,11 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 minutes=${BENCH_MINUTES:-5}
 work=$(mktemp -d "${TMPDIR:-/tmp}/rvbench-air.XXXXXX")
 [ -n "${RV_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
-make -s -C "$top" B=build/bench all >/dev/null
-bin=$top/build/bench/bin
-export PATH="$bin:$PATH" RV_DB="$work/retrovue.db" RV_RUN="$work/run"
-ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
-
-# --- Media (bench/media.sh): episodes of 4:00, enough for the minutes.
 # shellcheck source=bench/media.sh
 . "$top/bench/media.sh"
+bench_build "$work"
+
+# --- Media (bench/media.sh): episodes of 4:00, enough for the minutes.
 L=$work/lib
 bench_library "$L" "$work/gen" $(( (minutes + 4) / 5 + 1 ))
 
@@ -36,7 +33,8 @@ bench_library "$L" "$work/gen" $(( (minutes + 4) / 5 + 1 ))
 mkdir "$work/ch"
 for size in 1280x720 1920x1080; do
 	w=${size%x*} h=${size#*x}
-	bench_channel "$work/ch/bench-$h.yaml" "bench-$h" $((90 + h / 360)) "$w" "$h"
+	show_channel_file "$work/ch/bench-$h.yaml" "bench-$h" $((90 + h / 360)) "bench-$h" \
+	    "${w}x$h" 5 commercials
 done
 export RV_CHANNELS="$work/ch"
 start=2026-01-05T12:00:00Z

@@ -46,21 +46,19 @@ cleanup() {
 	[ -n "${RV_KEEP:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT
-make -s -C "$top" B=build/bench all >/dev/null
-bin=$top/build/bench/bin
-export PATH="$bin:$PATH" RV_DB="$work/retrovue.db" RV_RUN="$work/run"
-ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
-
-# --- Media (bench/media.sh): 6 episodes of 4:00 and 3 commercials.
 # shellcheck source=bench/media.sh
 . "$top/bench/media.sh"
+bench_build "$work"
+
+# --- Media (bench/media.sh): 6 episodes of 4:00 and 3 commercials.
 L=$work/lib
 mkdir -p "$work/ch"
 bench_library "$L" "$work/gen" 6
 
 k=1
 while [ $k -le "$n_ch" ]; do
-	bench_channel "$work/ch/load-$k.yaml" "load-$k" $((100 + k)) "$w" "$h" "$preset"
+	show_channel_file "$work/ch/load-$k.yaml" "load-$k" $((100 + k)) "load-$k" \
+	    "${w}x$h" 5 commercials "$preset"
 	k=$((k + 1))
 done
 RV_CHANNELS=$work/ch rv-horizon extend >/dev/null

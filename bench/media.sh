@@ -1,5 +1,6 @@
 # shellcheck shell=sh
-# Sourced by the benchmarks: the library they play.
+# shellcheck disable=SC2154 # top: set by the benchmark that sources this
+# Sourced by the benchmarks: their build, the library they play and its channel.
 #
 # bench_library LIB GEN N: in LIB, N episodes "Show - S01Ekk - Part k" of
 # 4:00, a 10 s 854x480 29.97 H.264 picture (made in GEN) looped by stream
@@ -7,8 +8,18 @@
 # (9.98 and 19.95 s) at 640x480 (4:3, pillarboxed) and 1280x720, so that
 # each 20 s break of a 5-minute grid holds one or two of them (spots of
 # a whole 10 or 20 s would not fit and leave the breaks to pad); then
-# catalogued.  Short to make, real to decode.  Needs ff (ffmpeg with the
-# benchmark's options) and rv-catalog in PATH.
+# catalogued.  Short to make, real to decode.  Needs rv-catalog in PATH.
+# ff: ffmpeg, quiet, overwriting.
+ff() { ffmpeg -nostdin -hide_banner -loglevel error -y "$@"; }
+
+# bench_build WORK: every program built into build/bench and first in PATH,
+# the database and the run folder in WORK.  Needs top (the source tree).
+bench_build() {
+	make -s -C "$top" B=build/bench all >/dev/null
+	PATH="$top/build/bench/bin:$PATH" RV_DB="$1/retrovue.db" RV_RUN="$1/run"
+	export PATH RV_DB RV_RUN
+}
+
 bench_library() {
 	mkdir -p "$1/Show/Season 01" "$1/Commercials" "$2"
 	ff -f lavfi -i "testsrc2=size=854x480:rate=30000/1001:duration=10" \
@@ -33,27 +44,6 @@ bench_library() {
 	rv-catalog scan "$1" >/dev/null 2>&1
 }
 
-# bench_channel FILE SLUG NUMBER W H [PRESET]: a channel file playing the
-# episodes all day at WxH 30000/1001 on a 5-minute grid, the breaks
-# filled with the commercials; the encoder preset PRESET if given.
-bench_channel() {
-	cat >"$1" <<YAML
-channel: $2
-channel_number: $3
-name: "$2"
-timezone: UTC
-format:
-  video: { width: $4, height: $5, frame_rate: "30000/1001"${6:+, preset: $6} }
-  audio: { sample_rate: 48000, channels: 2 }
-  grid_minutes: 5
-pools:
-  show:
-    match: { type: episode, series_title: Show }
-schedule:
-  all_day:
-    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
-traffic:
-  allowed_types: [commercial]
-  default_cooldown_seconds: 0
-YAML
-}
+# The channel file: show_channel_file (tests/data/channel.sh).
+# shellcheck source=tests/data/channel.sh
+. "$top/tests/data/channel.sh"

@@ -42,22 +42,9 @@ for i in 1 2 3; do
 	    "$L/Show/Season 01/Show - S01E0$i - Part $i.mp4"
 done
 rv-catalog scan "$L" >/dev/null 2>&1
-cat >"$work/ch/bench.yaml" <<'YAML'
-channel: bench
-channel_number: 90
-name: "Bench"
-timezone: UTC
-format:
-  video: { width: 1280, height: 720, frame_rate: "30000/1001" }
-  audio: { sample_rate: 48000, channels: 2 }
-  grid_minutes: 2
-pools:
-  show:
-    match: { type: episode, series_title: Show }
-schedule:
-  all_day:
-    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
-YAML
+# shellcheck source=tests/data/channel.sh
+. "$top/tests/data/channel.sh"
+show_channel_file "$work/ch/bench.yaml" bench 90 Bench 1280x720 2 -
 RV_CHANNELS=$work/ch rv-horizon extend >/dev/null 2>&1
 port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
 cat >"$work/retrovue.yaml" <<YAML

@@ -19,25 +19,7 @@ ffmpeg -nostdin -loglevel error -f lavfi -i "color=c=red:size=320x240:rate=25:du
     -preset ultrafast -c:a aac "$L/Commercials/Red Spot.mp4"
 rv-catalog scan "$L" >/dev/null 2>&1
 mkdir "$T/ch"
-cat >"$T/ch/test-air.yaml" <<'YAML'
-channel: test-air
-channel_number: 90
-name: "Air Test"
-timezone: UTC
-format:
-  video: { width: 320, height: 240, frame_rate: "30000/1001" }
-  audio: { sample_rate: 48000, channels: 2 }
-  grid_minutes: 1
-pools:
-  show:
-    match: { type: episode, series_title: Show }
-schedule:
-  all_day:
-    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
-traffic:
-  allowed_types: [commercial]
-  default_cooldown_seconds: 0
-YAML
+show_channel_file "$T/ch/test-air.yaml" test-air 90 "Air Test" 320x240 1 commercials
 RV_CHANNELS=$T/ch rv-horizon --now 2026-01-05T12:00:00Z extend >/dev/null ||
     not_ok "extend"
 # Four minutes from a join 30 s into the 12:00 block.

@@ -36,25 +36,7 @@ tone() { echo "sine=frequency=$1:sample_rate=$2:duration=$3"; }
 } || { not_ok "generate media"; done_testing; exit 1; }
 rv-catalog scan "$L" >/dev/null 2>&1
 mkdir "$T/ch"
-cat >"$T/ch/test-shapes.yaml" <<'YAML'
-channel: test-shapes
-channel_number: 91
-name: "Shapes Test"
-timezone: UTC
-format:
-  video: { width: 320, height: 240, frame_rate: "30000/1001" }
-  audio: { sample_rate: 48000, channels: 2 }
-  grid_minutes: 1
-pools:
-  show:
-    match: { type: episode, series_title: Show }
-schedule:
-  all_day:
-    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
-traffic:
-  allowed_types: [commercial]
-  default_cooldown_seconds: 0
-YAML
+show_channel_file "$T/ch/test-shapes.yaml" test-shapes 91 "Shapes Test" 320x240 1 commercials
 RV_CHANNELS=$T/ch rv-horizon --now 2026-01-05T12:00:00Z extend >/dev/null ||
     not_ok "extend"
 # The white spot is cut to 4 s after planning: its 7 s slots hold its last

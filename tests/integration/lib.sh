@@ -114,25 +114,13 @@ episodes() {
 	rv-catalog scan "$1" >/dev/null 2>&1 || not_ok "catalog $1"
 }
 
+# shellcheck source=tests/data/channel.sh
+. "$RV_TOP/tests/data/channel.sh"
+
 # show_channel DIR SLUG NUMBER NAME: a channel file DIR/SLUG.yaml, 320x240
 # at 30000/1001 on a 1-minute grid, the episodes all day.
 show_channel() {
-	cat >"$1/$2.yaml" <<YAML
-channel: $2
-channel_number: $3
-name: "$4"
-timezone: UTC
-format:
-  video: { width: 320, height: 240, frame_rate: "30000/1001" }
-  audio: { sample_rate: 48000, channels: 2 }
-  grid_minutes: 1
-pools:
-  show:
-    match: { type: episode, series_title: Show }
-schedule:
-  all_day:
-    - block: { start: "06:00", duration: 24h, title: Show, pool: show }
-YAML
+	show_channel_file "$1/$2.yaml" "$2" "$3" "$4" 320x240 1 -
 }
 
 # serve_up "SERVE_KEYS": rv-serve on a free loopback port with
