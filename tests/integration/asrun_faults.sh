@@ -11,14 +11,9 @@
 # shellcheck source=tests/integration/lib.sh
 . "$RV_TOP/tests/integration/lib.sh"
 
-case $(command -v rv-air) in
-*/asan/bin/rv-air)
-	# Four hours of audio encoding under the sanitizers would take most
-	# of make check's time; asrun.sh runs there.
-	echo "# SKIP: the 2-hour renders run on the plain build only"
-	done_testing
-	exit ;;
-esac
+# Four hours of audio encoding under the sanitizers would take most of
+# make check's time; asrun.sh runs there.
+plain_build_only "the 2-hour renders run on the plain build only"
 
 RV_CHANNELS=$RV_TOP/tests/channels
 export RV_CHANNELS
