@@ -72,6 +72,7 @@ struct rv_source {
 	int		 vflushed, vdec_eof, veof, vbad;
 	struct rv_rate	 vrate;		/* grid that frame indices count on */
 	int		 vfr;
+	int		 may_discard;	/* of frames no output frame shows */
 	int		 need_key, key_wait;	/* frames, after a seek */
 	int		 need_key_pkt, pkt_wait; /* packets, after a seek */
 	int64_t		 min_pts;	/* frames before the key are dropped */
@@ -352,6 +353,51 @@ demux_one(struct rv_source *s)
 	return 0;
 }
 
+/* Index on the source's grid of pts (on the video stream). */
+static int64_t
+frame_index(const struct rv_source *s, int64_t pts)
+{
+	AVRational tb = s->vst->time_base;
+
+	return av_rescale_rnd(pts - s->origin, (int64_t)tb.num * s->vrate.num,
+	    (int64_t)tb.den * s->vrate.den, AV_ROUND_NEAR_INF);
+}
+
+/*
+ * Whether some output frame k >= 0 shows the source frame at pts: whether
+ * rv_src_frame_for(in_ms, k) is its index for some k.  A frame no output
+ * frame shows (one the frame-rate mapping drops, or one between the
+ * keyframe and the in-point) need not be decoded unless a later frame
+ * refers to it, so its packet goes to the decoder with skip_frame set to
+ * AVDISCARD_NONREF: a 59.94 source on a 29.97 channel decodes about half
+ * its B-frames.  1 when it cannot be told.
+ */
+static int
+shown(const struct rv_source *s, int64_t pts)
+{
+	const struct rv_rate in = s->vrate, out = s->f.rate;
+	int64_t idx, k, j;
+	double kd;
+	int i;
+
+	if (pts == AV_NOPTS_VALUE || s->vfr || s->deint)
+		return 1;
+	idx = frame_index(s, pts);
+	if (idx < 0)
+		return 0;
+	/* The least k whose frame index reaches idx: from an estimate a
+	 * little below it, stepping up (the selection never goes down). */
+	kd = ((double)idx * 1000.0 * out.num * in.den / in.num -
+	    (double)s->in_ms * out.num) / (1000.0 * out.den);
+	k = kd > 2 ? (int64_t)kd - 2 : 0;
+	for (i = 0; i < 64; i++, k++) {
+		j = rv_src_frame_for(s->in_ms, k, in, out);
+		if (j >= idx)
+			return j == idx;
+	}
+	return 1;
+}
+
 /*
  * Give dec its next packet, reading more of the file when its queue is
  * empty, or the end-of-stream flush.  1: the decoder has had everything;
@@ -393,6 +439,9 @@ feed(struct rv_source *s, AVCodecContext *dec, AVFifo *q, int *flushed,
 		if (demux_one(s) < 0)
 			return -1;
 	}
+	if (q == s->vq && s->may_discard)
+		dec->skip_frame = shown(s, p->pts) ? AVDISCARD_DEFAULT :
+		    AVDISCARD_NONREF;
 	/* Never EAGAIN: the decoder has just asked for input. */
 	rc = avcodec_send_packet(dec, p);
 	if (rc < 0) {
@@ -556,7 +605,6 @@ static int
 next_frame(struct rv_source *s)
 {
 	AVFrame *f = s->nxt;
-	AVRational tb = s->vst->time_base;
 	int rc;
 
 	av_frame_unref(f);
@@ -565,9 +613,7 @@ next_frame(struct rv_source *s)
 	if (f->pts == AV_NOPTS_VALUE)
 		s->nxt_idx = s->last_idx + 1;
 	else
-		s->nxt_idx = av_rescale_rnd(f->pts - s->origin,
-		    (int64_t)tb.num * s->vrate.num,
-		    (int64_t)tb.den * s->vrate.den, AV_ROUND_NEAR_INF);
+		s->nxt_idx = frame_index(s, f->pts);
 	s->last_idx = s->nxt_idx;
 	s->have_nxt = 1;
 	s->nxt_serial = ++s->frames;
@@ -1414,6 +1460,18 @@ rv_src_open(const char *path, int64_t in_ms, int64_t dur_ms, double gain_db,
 		if (open_decoder(s, s->vst, &s->vdec, err) < 0)
 			goto bad;
 		s->vrate = pick_rate(s->vst, &s->vfr);
+		/* Codecs whose AVDISCARD_NONREF drops only pictures no
+		 * other picture refers to. */
+		switch (s->vst->codecpar->codec_id) {
+		case AV_CODEC_ID_H264:
+		case AV_CODEC_ID_HEVC:
+		case AV_CODEC_ID_MPEG1VIDEO:
+		case AV_CODEC_ID_MPEG2VIDEO:
+			s->may_discard = 1;
+			break;
+		default:
+			break;
+		}
 		switch (s->vst->codecpar->field_order) {
 		case AV_FIELD_TT:
 		case AV_FIELD_BB:

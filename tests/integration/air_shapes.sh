@@ -24,10 +24,12 @@ tone() { echo "sine=frequency=$1:sample_rate=$2:duration=$3"; }
 	ff -f lavfi -i "$(col blue 320x240 30000/1001 27)" -f lavfi -i "$(tone 500 48000 27)" \
 	    -vf setfield=tff -c:v mpeg2video -flags +ilme+ildct -top 1 -q:v 4 \
 	    -c:a mp2 -ac 2 -f mpegts "$S/Show - S01E03 - Blue.ts" &&
+	# The high rates with B-frames: those the 29.97 channel drops are
+	# never decoded (rv-air skips them), yet every frame is there.
 	ff -f lavfi -i "$(col yellow 640x360 60000/1001 38)" \
-	    -c:v libx264 -preset ultrafast -g 60 "$S/Show - S01E04 - Yellow.mp4" &&
+	    -c:v libx264 -preset ultrafast -bf 3 -g 60 "$S/Show - S01E04 - Yellow.mp4" &&
 	ff -f lavfi -i "$(col magenta 320x240 60 45)" -f lavfi -i "$(tone 600 48000 45)" \
-	    -c:v libx264 -preset ultrafast -g 60 -c:a aac -ac 2 -movflags +faststart \
+	    -c:v libx264 -preset ultrafast -bf 3 -g 60 -c:a aac -ac 2 -movflags +faststart \
 	    "$S/Show - S01E05 - Magenta.mp4" &&
 	ff -f lavfi -i "$(col cyan 320x240 30000/1001 5)" -f lavfi -i "$(tone 1000 48000 5)" \
 	    -c:v libx264 -preset ultrafast -c:a aac "$L/Commercials/Cyan Spot.mp4" &&

@@ -59,6 +59,12 @@ static const char *extra_media =
     "ctr 30000/1001 4 ctr2997.ts \"$x264\"\n"
     /* MPEG-2 with a GOP of 12 and B-frames: seeks land mid-GOP. */
     "ctr 30000/1001 6 ctrm2.ts '-c:v mpeg2video -q:v 2 -g 12 -bf 2'\n"
+    /* B-frames nothing refers to (qp 0 would have none), without and
+     * with a pyramid: frames a down-conversion drops need no decoding. */
+    "xb='-c:v libx264 -preset ultrafast -qp 1 -bf 3'\n"
+    "ctr 60 11 ctr60b.mp4 \"$xb -x264-params b-pyramid=0:keyint=60\"\n"
+    "ctr 50 7 ctr50b.mkv \"$xb -x264-params keyint=50\"\n"
+    "ctr 60000/1001 5 ctrm2hfr.ts '-c:v mpeg2video -q:v 2 -g 12 -bf 2'\n"
     /* Scaling: white with a red band over the top 24 rows. */
     "ff -f lavfi -i 'color=c=white:s=320x240:r=25:d=1,"
     "drawbox=x=0:y=0:w=iw:h=24:color=red:t=fill,format=yuv420p'"
@@ -430,6 +436,75 @@ sixty_to_thirty_in_matroska_millisecond_timestamps(void **state)
 	for (k = 0; k < 90; k++)
 		assert_int_equal(counter(video(s, k)), 2 * k);
 	assert_int_equal(rv_src_video(s, 90, &fr, &err), 0);
+	rv_src_close(s);
+}
+
+/*
+ * Frames no output frame shows go to the decoder as droppable: in
+ * ctr60b.mp4 (I or P every 4th frame, B-frames nothing refers to, a P at
+ * frame 59 before the IDR at 60) every odd frame but 59 is such a B, so
+ * 60 -> 30 decodes the even frames and 59 only, not all 601.
+ */
+static void
+dropped_b_frames_are_not_decoded(void **state)
+{
+	struct rv_src_format f = fmt(160, 120, 30, 1, RV_ASPECT_PRESERVE);
+	struct rv_src_info info;
+	struct rv_source *s;
+	int64_t k;
+
+	(void)state;
+	s = open_at("ctr60b.mp4", 0, f);
+	for (k = 0; k <= 300; k++)
+		assert_int_equal(counter(video(s, k)), 2 * k);
+	rv_src_info(s, &info);
+	assert_int_equal(info.mode, RV_FPS_DROP);
+	/* 301 shown, 59, 119, … before each of the 10 IDRs, and the
+	 * look-ahead frame past 600. */
+	assert_in_range(info.frames, 301, 301 + 10 + 1);
+	rv_src_close(s);
+
+	/* From an in-point mid-GOP: 0.9 s is frame 54; of the 54 before it
+	 * only the 14 references (0, 4, … 52) are decoded. */
+	s = open_at("ctr60b.mp4", 900, f);
+	for (k = 0; k < 60; k++)
+		assert_int_equal(counter(video(s, k)), 54 + 2 * k);
+	rv_src_info(s, &info);
+	assert_in_range(info.frames, 14 + 60, 14 + 60 + 3);
+	rv_src_close(s);
+}
+
+/* The same with a pyramid (its middle B is a reference), with 50 -> 29.97
+ * (no whole step), and with MPEG-2 at 59.94: the exact frames all the
+ * same, and fewer decoded than the source holds. */
+static void
+dropped_frames_are_skipped_by_every_pattern(void **state)
+{
+	struct rv_src_format f = fmt(160, 120, 30000, 1001,
+	    RV_ASPECT_PRESERVE);
+	struct rv_src_info info;
+	struct rv_source *s;
+	int64_t k;
+
+	(void)state;
+	s = open_at("ctr50b.mkv", 0, f);
+	for (k = 0; k < 200; k++)
+		assert_int_equal(counter(video(s, k)), k * 50 * 1001 / 30000);
+	rv_src_info(s, &info);
+	assert_int_equal(info.mode, RV_FPS_CADENCE);
+	/* 333 source frames up to frame 199's (all decoded without the
+	 * skip, 273 with it); 200 of them shown. */
+	assert_in_range(info.frames, 200, 300);
+	rv_src_close(s);
+
+	s = open_at("ctrm2hfr.ts", 1001, f);
+	for (k = 0; k < 90; k++)
+		assert_int_equal(counter(video(s, k)), 60 + 2 * k);
+	rv_src_info(s, &info);
+	assert_int_equal(info.mode, RV_FPS_DROP);
+	/* From the keyframe at frame 60 to frame 240: 181 decoded without
+	 * the skip (141 with it), as B-frames are never references. */
+	assert_in_range(info.frames, 90, 150);
 	rv_src_close(s);
 }
 
@@ -1217,6 +1292,8 @@ main(void)
 		cmocka_unit_test(in_point_lands_on_the_counted_frame),
 		cmocka_unit_test(sixty_to_thirty_takes_every_second_frame),
 		cmocka_unit_test(sixty_to_thirty_in_matroska_millisecond_timestamps),
+		cmocka_unit_test(dropped_b_frames_are_not_decoded),
+		cmocka_unit_test(dropped_frames_are_skipped_by_every_pattern),
 		cmocka_unit_test(film_to_ntsc_repeats_one_frame_in_five),
 		cmocka_unit_test(pal_to_ntsc_over_1001_frames_follows_the_floor_formula),
 		cmocka_unit_test(ntsc_to_ntsc_passes_one_to_one),
