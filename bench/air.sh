@@ -14,6 +14,7 @@
 #   sh bench/air.sh              # BENCH_MINUTES of output per size (5)
 #   BENCH_MINUTES=10 sh bench/air.sh
 #   BENCH_SIZES=720 sh bench/air.sh   # one size only
+#   BENCH_RATE=60000/1001 sh bench/air.sh   # episodes at 59.94 (media.sh)
 #
 # Builds into build/bench; RV_KEEP=1 keeps the scratch folder.
 set -eu

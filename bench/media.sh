@@ -3,7 +3,8 @@
 # Sourced by the benchmarks: their build, the library they play and its channel.
 #
 # bench_library LIB GEN N: in LIB, N episodes "Show - S01Ekk - Part k" of
-# 4:00, a 10 s 854x480 29.97 H.264 picture (made in GEN) looped by stream
+# 4:00, a 10 s 854x480 H.264 picture at BENCH_RATE (30000/1001 unless set;
+# 60000/1001 for a library of high-rate sources) made in GEN, looped by stream
 # copy, each with a tone of its own; and commercials of 299 and 598 frames
 # (9.98 and 19.95 s) at 640x480 (4:3, pillarboxed) and 1280x720, so that
 # each 20 s break of a 5-minute grid holds one or two of them (spots of
@@ -22,7 +23,7 @@ bench_build() {
 
 bench_library() {
 	mkdir -p "$1/Show/Season 01" "$1/Commercials" "$2"
-	ff -f lavfi -i "testsrc2=size=854x480:rate=30000/1001:duration=10" \
+	ff -f lavfi -i "testsrc2=size=854x480:rate=${BENCH_RATE:-30000/1001}:duration=10" \
 	    -c:v libx264 -preset veryfast -b:v 2000k -g 60 -pix_fmt yuv420p "$2/base.mp4"
 	_i=1
 	while [ "$_i" -le "$3" ]; do
