@@ -7,10 +7,11 @@
  * grid of the source's nominal rate, rounded from its timestamp (so that
  * timestamps rounded to the millisecond by Matroska still land on their
  * frame), and output frame k shows the latest decoded frame whose index is
- * at most rv_src_frame_for(in_ms, k).  Decoded audio gets a position in
- * output samples from its timestamp; the resampled stream is trimmed to
- * start exactly at the in-point and re-synchronised on gaps and overlaps
- * larger than MAX_AUDIO_DRIFT.
+ * at most rv_src_frame_for(in_ms, k); frames no k asks for are decoded
+ * only when other frames refer to them (shown()).  Decoded audio gets a
+ * position in output samples from its timestamp; the resampled stream is
+ * trimmed to start exactly at the in-point and re-synchronised on gaps
+ * and overlaps larger than MAX_AUDIO_DRIFT.
  *
  * Video and audio are demuxed together: a packet read for one stream
  * while the other needs data waits in that stream's queue.
@@ -77,6 +78,7 @@ struct rv_source {
 	int		 need_key_pkt, pkt_wait; /* packets, after a seek */
 	int64_t		 min_pts;	/* frames before the key are dropped */
 	int64_t		 last_idx;
+	int		 have_last;	/* last_idx is of a frame since the seek */
 	int		 deint;
 	AVFilterGraph	*graph;
 	AVFilterContext	*bsrc, *bsink;
@@ -261,6 +263,43 @@ pick_rate(const AVStream *st, int *vfr)
 	return pick;
 }
 
+/*
+ * Whether frames no output frame shows may be left undecoded (shown()):
+ * when the codec's AVDISCARD_NONREF drops only pictures no other picture
+ * refers to (H.264, MPEG-1/2 B-pictures; HEVC when its hvcC header says
+ * one temporal layer, as pictures of a lower layer marked non-reference
+ * may still be referred to by a higher one), and when the stream keeps
+ * to its rate (nominal and average within 0.1%), so that every index the
+ * selection asks for is a frame of the file.  Interlaced sources, whose
+ * fields may come in two packets, never skip (s->deint).
+ */
+static int
+can_discard(const AVStream *st)
+{
+	const AVCodecParameters *par = st->codecpar;
+
+	switch (par->codec_id) {
+	case AV_CODEC_ID_H264:
+	case AV_CODEC_ID_MPEG1VIDEO:
+	case AV_CODEC_ID_MPEG2VIDEO:
+		break;
+	case AV_CODEC_ID_HEVC:
+		/* HEVCDecoderConfigurationRecord: version 1, and
+		 * numTemporalLayers in bits 5..3 of byte 21. */
+		if (par->extradata == NULL || par->extradata_size < 23 ||
+		    par->extradata[0] != 1 ||
+		    ((par->extradata[21] >> 3) & 7) != 1)
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	return rational_ok(st->avg_frame_rate) &&
+	    rational_ok(st->r_frame_rate) &&
+	    rate_near(to_rate(st->r_frame_rate), to_rate(st->avg_frame_rate),
+	    1000);
+}
+
 /* Packet queues */
 
 static int
@@ -364,8 +403,8 @@ frame_index(const struct rv_source *s, int64_t pts)
 }
 
 /*
- * Whether some output frame k >= 0 shows the source frame at pts: whether
- * rv_src_frame_for(in_ms, k) is its index for some k.  A frame no output
+ * Whether some output frame k >= 0 shows the source frame of index idx:
+ * whether rv_src_frame_for(in_ms, k) is idx for some k.  A frame no output
  * frame shows (one the frame-rate mapping drops, or one between the
  * keyframe and the in-point) need not be decoded unless a later frame
  * refers to it, so its packet goes to the decoder with skip_frame set to
@@ -373,18 +412,17 @@ frame_index(const struct rv_source *s, int64_t pts)
  * its B-frames.  1 when it cannot be told.
  */
 static int
-shown(const struct rv_source *s, int64_t pts)
+shown(const struct rv_source *s, int64_t idx)
 {
 	const struct rv_rate in = s->vrate, out = s->f.rate;
-	int64_t idx, k, j;
+	int64_t k, j;
 	double kd;
 	int i;
 
-	if (pts == AV_NOPTS_VALUE || s->vfr || s->deint)
-		return 1;
-	idx = frame_index(s, pts);
 	if (idx < 0)
 		return 0;
+	if (idx > (INT64_C(1) << 40))	/* a damaged timestamp */
+		return 1;
 	/* The least k whose frame index reaches idx: from an estimate a
 	 * little below it, stepping up (the selection never goes down). */
 	kd = ((double)idx * 1000.0 * out.num * in.den / in.num -
@@ -396,6 +434,42 @@ shown(const struct rv_source *s, int64_t pts)
 			return j == idx;
 	}
 	return 1;
+}
+
+/* The skip_frame for the next video packet, p. */
+static enum AVDiscard
+video_discard(struct rv_source *s, const AVPacket *p)
+{
+	if (!s->may_discard || s->deint)
+		return AVDISCARD_DEFAULT;
+	/* A frame without a timestamp takes the index after the last one
+	 * decoded, which a skipped frame would move: no more skipping. */
+	if (p->pts == AV_NOPTS_VALUE) {
+		s->may_discard = 0;
+		return AVDISCARD_DEFAULT;
+	}
+	return shown(s, frame_index(s, p->pts)) ? AVDISCARD_DEFAULT :
+	    AVDISCARD_NONREF;
+}
+
+/*
+ * After a frame of index idx: a shown index between it and the last one
+ * decoded is missing from the file (a frame dropped by the capture), and
+ * the frame before it, which would have stood in for it, may have been
+ * skipped.  Skip no more in this source.
+ */
+static void
+check_gap(struct rv_source *s, int64_t idx)
+{
+	int64_t i;
+
+	if (!s->may_discard || !s->have_last || idx <= s->last_idx + 1)
+		return;
+	if (idx - s->last_idx > 64)
+		s->may_discard = 0;
+	for (i = s->last_idx + 1; s->may_discard && i < idx; i++)
+		if (shown(s, i))
+			s->may_discard = 0;
 }
 
 /*
@@ -439,9 +513,8 @@ feed(struct rv_source *s, AVCodecContext *dec, AVFifo *q, int *flushed,
 		if (demux_one(s) < 0)
 			return -1;
 	}
-	if (q == s->vq && s->may_discard)
-		dec->skip_frame = shown(s, p->pts) ? AVDISCARD_DEFAULT :
-		    AVDISCARD_NONREF;
+	if (q == s->vq)
+		dec->skip_frame = video_discard(s, p);
 	/* Never EAGAIN: the decoder has just asked for input. */
 	rc = avcodec_send_packet(dec, p);
 	if (rc < 0) {
@@ -612,9 +685,12 @@ next_frame(struct rv_source *s)
 		return rc;
 	if (f->pts == AV_NOPTS_VALUE)
 		s->nxt_idx = s->last_idx + 1;
-	else
+	else {
 		s->nxt_idx = frame_index(s, f->pts);
+		check_gap(s, s->nxt_idx);
+	}
 	s->last_idx = s->nxt_idx;
+	s->have_last = 1;
 	s->have_nxt = 1;
 	s->nxt_serial = ++s->frames;
 	return 1;
@@ -1277,7 +1353,7 @@ seek_to(struct rv_source *s, int64_t ms)
 	s->min_pts = AV_NOPTS_VALUE;
 	av_frame_unref(s->cur);
 	av_frame_unref(s->nxt);
-	s->have_cur = s->have_nxt = 0;
+	s->have_cur = s->have_nxt = s->have_last = 0;
 	swr_free(&s->swr);
 	av_audio_fifo_reset(s->fifo);
 	s->cpos_valid = 0;
@@ -1460,18 +1536,7 @@ rv_src_open(const char *path, int64_t in_ms, int64_t dur_ms, double gain_db,
 		if (open_decoder(s, s->vst, &s->vdec, err) < 0)
 			goto bad;
 		s->vrate = pick_rate(s->vst, &s->vfr);
-		/* Codecs whose AVDISCARD_NONREF drops only pictures no
-		 * other picture refers to. */
-		switch (s->vst->codecpar->codec_id) {
-		case AV_CODEC_ID_H264:
-		case AV_CODEC_ID_HEVC:
-		case AV_CODEC_ID_MPEG1VIDEO:
-		case AV_CODEC_ID_MPEG2VIDEO:
-			s->may_discard = 1;
-			break;
-		default:
-			break;
-		}
+		s->may_discard = can_discard(s->vst);
 		switch (s->vst->codecpar->field_order) {
 		case AV_FIELD_TT:
 		case AV_FIELD_BB:
