@@ -215,6 +215,16 @@ counter(const AVFrame *f)
 	return (int64_t)hi * 50 + lo;
 }
 
+/* Output frames 0 .. n-1 of s show source frames first, first + step … */
+static void
+expect_counts(struct rv_source *s, int64_t n, int64_t first, int64_t step)
+{
+	int64_t k;
+
+	for (k = 0; k < n; k++)
+		assert_int_equal(counter(video(s, k)), first + step * k);
+}
+
 static int
 is_red(const AVFrame *f, int x, int y)
 {
@@ -414,7 +424,6 @@ sixty_to_thirty_takes_every_second_frame(void **state)
 	struct rv_src_format f = fmt(160, 120, 30, 1, RV_ASPECT_PRESERVE);
 	struct rv_src_info info;
 	struct rv_source *s;
-	int64_t k;
 
 	(void)state;
 	s = open_at("ctr60.mp4", 0, f);
@@ -423,8 +432,7 @@ sixty_to_thirty_takes_every_second_frame(void **state)
 	assert_int_equal(info.rate.den, 1);
 	assert_int_equal(info.mode, RV_FPS_DROP);
 	assert_int_equal(info.step, 2);
-	for (k = 0; k <= 300; k++)
-		assert_int_equal(counter(video(s, k)), 2 * k);
+	expect_counts(s, 301, 0, 2);
 	rv_src_close(s);
 }
 
@@ -435,12 +443,10 @@ sixty_to_thirty_in_matroska_millisecond_timestamps(void **state)
 	struct rv_source *s;
 	AVFrame *fr;
 	struct rv_err err;
-	int64_t k;
 
 	(void)state;
 	s = open_at("ctr60.mkv", 0, f);
-	for (k = 0; k < 90; k++)
-		assert_int_equal(counter(video(s, k)), 2 * k);
+	expect_counts(s, 90, 0, 2);
 	assert_int_equal(rv_src_video(s, 90, &fr, &err), 0);
 	rv_src_close(s);
 }
@@ -457,12 +463,10 @@ dropped_b_frames_are_not_decoded(void **state)
 	struct rv_src_format f = fmt(160, 120, 30, 1, RV_ASPECT_PRESERVE);
 	struct rv_src_info info;
 	struct rv_source *s;
-	int64_t k;
 
 	(void)state;
 	s = open_at("ctr60b.mp4", 0, f);
-	for (k = 0; k <= 300; k++)
-		assert_int_equal(counter(video(s, k)), 2 * k);
+	expect_counts(s, 301, 0, 2);
 	rv_src_info(s, &info);
 	assert_int_equal(info.mode, RV_FPS_DROP);
 	/* 301 shown, 59, 119, … before each of the 10 IDRs, and the
@@ -473,8 +477,7 @@ dropped_b_frames_are_not_decoded(void **state)
 	/* From an in-point mid-GOP: 0.9 s is frame 54; of the 54 before it
 	 * only the 14 references (0, 4, … 52) are decoded. */
 	s = open_at("ctr60b.mp4", 900, f);
-	for (k = 0; k < 60; k++)
-		assert_int_equal(counter(video(s, k)), 54 + 2 * k);
+	expect_counts(s, 60, 54, 2);
 	rv_src_info(s, &info);
 	assert_in_range(info.frames, 14 + 60, 14 + 60 + 3);
 	rv_src_close(s);
@@ -504,8 +507,7 @@ dropped_frames_are_skipped_by_every_pattern(void **state)
 	rv_src_close(s);
 
 	s = open_at("ctrm2hfr.ts", 1001, f);
-	for (k = 0; k < 90; k++)
-		assert_int_equal(counter(video(s, k)), 60 + 2 * k);
+	expect_counts(s, 90, 60, 2);
 	rv_src_info(s, &info);
 	assert_int_equal(info.mode, RV_FPS_DROP);
 	/* From a keyframe before frame 60 (MPEG-TS seeks by bisection) to
@@ -588,19 +590,16 @@ ntsc_to_ntsc_passes_one_to_one(void **state)
 	    RV_ASPECT_PRESERVE);
 	struct rv_src_info info;
 	struct rv_source *s;
-	int64_t k;
 
 	(void)state;
 	s = open_at("ctr2997.mkv", 0, f);
 	rv_src_info(s, &info);
 	assert_int_equal(info.mode, RV_FPS_OFF);
-	for (k = 0; k < 179; k++)
-		assert_int_equal(counter(video(s, k)), k);
+	expect_counts(s, 179, 0, 1);
 	rv_src_close(s);
 	/* From an in-point, in MPEG-TS (90 kHz, starting at 1.4 s). */
 	s = open_at("ctr2997.ts", 1502, f);
-	for (k = 0; k < 60; k++)
-		assert_int_equal(counter(video(s, k)), 45 + k);
+	expect_counts(s, 60, 45, 1);
 	rv_src_close(s);
 }
 
