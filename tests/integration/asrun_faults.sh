@@ -40,11 +40,13 @@ done
 cp "$RV_DB" "$T/clean.db"
 
 # render NOW UNTIL EVIDENCE: rv-blockfeed | rv-air on the fast clock; the
-# pid of rv-air in $T/air.pid.
+# pid of rv-air in $T/air.pid.  AAC at 32 kb/s: at 128 the audio encoder
+# is nearly all of the four hours' CPU (76 s of it per 2 hours).
+printf 'playout:\n  audio_bitrate_kbps: 32\n' >"$T/air.yaml"
 render() {
 	rv-blockfeed --clock fast --now "$1" --until "$2" $CH 2>>"$T/feed.err" |
-	    { sh -c 'echo $$ >"$0"; exec rv-air --clock fast --size 160x120 --rate 10 \
-		--preset ultrafast --bitrate 100 --evidence "$1"' "$T/air.pid" "$3" \
+	    { sh -c 'echo $$ >"$0"; exec rv-air -C "$2" --clock fast --size 160x120 --rate 10 \
+		--preset ultrafast --bitrate 100 --evidence "$1"' "$T/air.pid" "$3" "$T/air.yaml" \
 		>/dev/null 2>>"$T/air.err"; }
 }
 q() { sqlite3 "$RV_DB" "$1"; }
