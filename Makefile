@@ -79,11 +79,13 @@ deps:
 	@sh scripts/deps
 
 # The README's test command.  Everything is built from scratch in the
-# sub-makes so that the packages `deps` installs are seen by pkg-config.
+# sub-makes so that the packages `deps` installs are seen by pkg-config;
+# JOBS (one per CPU) compile at once.
+JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 check: deps
-	$(MAKE) WERROR=1 all unit
-	$(MAKE) WERROR=1 B=$(B)/asan SAN=1 all unit
-	$(MAKE) WERROR=1 fuzz-build
+	$(MAKE) -j$(JOBS) WERROR=1 all unit
+	$(MAKE) -j$(JOBS) WERROR=1 B=$(B)/asan SAN=1 all unit
+	$(MAKE) -j$(JOBS) WERROR=1 fuzz-build
 	sh tests/run.sh $(B) $(B)/asan
 
 # libFuzzer targets: the library is rebuilt with clang and instrumented.
