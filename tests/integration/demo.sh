@@ -7,7 +7,7 @@
 
 build=$(cd "$(dirname "$(command -v rv-serve)")/.." && pwd)
 case $build in */asan) san=1 ;; *) san= ;; esac
-port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
+port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
 make -s -C "$RV_TOP" demo B="$build" ${san:+SAN=1} DEMO_CHECK=1 \
     DEMO_LISTEN="127.0.0.1:$port" >"$T/demo.out" 2>"$T/demo.err"
 check_eq "make demo serves every channel and stops (DEMO_CHECK=1)" "0" "$?" ||

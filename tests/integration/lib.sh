@@ -139,7 +139,8 @@ show_channel() {
 # (indented by two); sets U (its base URL) and serve (its pid), its
 # stderr in $T/serve.err; waits (bounded) until it answers.
 serve_up() {
-	_port=$(awk 'BEGIN { srand(); print 20000 + int(rand() * 20000) }')
+	# Random, not seeded by the second: tests run beside each other.
+	_port=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 20000))
 	printf 'serve:\n  listen: "127.0.0.1:%s"\n  %s\n' "$_port" "$1" \
 	    >"$T/retrovue.yaml"
 	U=http://127.0.0.1:$_port
