@@ -15,6 +15,10 @@
 #   BENCH_MINUTES=10 sh bench/air.sh
 #   BENCH_SIZES=720 sh bench/air.sh   # one size only
 #   BENCH_RATE=60000/1001 sh bench/air.sh   # episodes at 59.94 (media.sh)
+#   BENCH_RUNS=5 sh bench/air.sh   # runs of each side (3), alternating
+#
+# The two sides take turns on the same plans and the medians are reported,
+# since the CPU time of one run moves by some 5% with the machine's state.
 #
 # Builds into build/bench; RV_KEEP=1 keeps the scratch folder.
 set -eu
@@ -43,21 +47,18 @@ start_s=$(date -u -d "$start" +%s)
 until=$(date -u -d "@$((start_s + minutes * 60))" +%Y-%m-%dT%H:%M:%SZ)
 rv-horizon --now "$start" extend >/dev/null
 
-cpu() { awk '{ printf "%.2f", $1 + $2 }' "$1"; }
 per_hour() { awk -v c="$1" -v m="$minutes" 'BEGIN { printf "%.1f", c * 60 / m }'; }
 
-echo "output per size: $minutes min at 30000/1001 (figures scaled to an hour)"
+runs=${BENCH_RUNS:-3}
+median() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "output per size: $minutes min at 30000/1001 (figures scaled to an hour);"
+echo "rv-air and ffmpeg alternately, $runs runs each, on the same plans: the medians, then every run"
 printf '%-6s %14s %14s %8s %10s\n' size "rv-air cpu-s/h" "ffmpeg cpu-s/h" ratio "rv-air RSS"
 for h in ${BENCH_SIZES-720 1080}; do
 	w=$((h * 16 / 9)) d=$work/$h
 	mkdir "$d"
-	# rv-air: CPU and RSS of the engine itself.
-	rv-blockfeed --clock fast --now "$start" --until "$until" "bench-$h" 2>"$d/feed.err" |
-	    tee "$d/plans.bin" |
-	    /usr/bin/time -f '%U %S %M' -o "$d/air.time" \
-	    rv-air --clock fast --evidence "$d/ev.bin" 2>"$d/air.err" |
-	    rv-frame ts >"$d/air.ts"
-	[ ! -s "$d/air.err" ] || { echo "rv-air: $(cat "$d/air.err")" >&2; exit 1; }
+	rv-blockfeed --clock fast --now "$start" --until "$until" "bench-$h" \
+	    >"$d/plans.bin" 2>"$d/feed.err"
 	# The peers: one ffmpeg per item of the same plans, appended to one TS.
 	rv-frame dump "$d/plans.bin" |
 	    jq -r 'select(.type == "B") | .json.segments[] |
@@ -66,29 +67,46 @@ for h in ${BENCH_SIZES-720 1080}; do
 	enc="-c:v libx264 -preset veryfast -b:v 3000k -maxrate 3000k -bufsize 6000k
 	    -g 60 -keyint_min 60 -sc_threshold 0 -bf 0
 	    -c:a aac -b:a 128k -ar 48000 -ac 2 -f mpegts"
-	: >"$d/ff.ts"
-	: >"$d/ff.times"
-	while IFS="$(printf '\t')" read -r uri in_ms dur_ms; do
-		ss=$(awk -v x="$in_ms" 'BEGIN { printf "%.3f", x / 1000 }')
-		t=$(awk -v x="$dur_ms" 'BEGIN { printf "%.3f", x / 1000 }')
-		if [ "$uri" = - ]; then
-			set -- -f lavfi -i "color=c=black:size=${w}x$h:rate=30000/1001" \
-			    -f lavfi -i "anullsrc=r=48000:cl=stereo" -t "$t"
-		else
-			set -- -ss "$ss" -t "$t" -i "$uri" -map 0:v -map 0:a
-		fi
-		# shellcheck disable=SC2086
-		/usr/bin/time -f '%U %S' -a -o "$d/ff.times" \
-		    ffmpeg -nostdin -hide_banner -loglevel error "$@" -vf "$vf" \
-		    -af aresample=48000 $enc - </dev/null >>"$d/ff.ts"
-	done <"$d/items.tsv"
-	awk '{ u += $1; s += $2 } END { print u, s }' "$d/ff.times" >"$d/ff.time"
-	ac=$(cpu "$d/air.time") fc=$(cpu "$d/ff.time")
-	printf '%-6s %14s %14s %8s %7s MB   (%s items, %s s rv-air, %s s ffmpeg)\n' \
+	: >"$d/runs"
+	r=1
+	while [ "$r" -le "$runs" ]; do
+		# rv-air: CPU and RSS of the engine itself.
+		/usr/bin/time -f '%U %S %M' -o "$d/air.time" \
+		    rv-air --clock fast --evidence "$d/ev.bin" <"$d/plans.bin" 2>"$d/air.err" |
+		    rv-frame ts >"$d/air.ts"
+		[ ! -s "$d/air.err" ] || { echo "rv-air: $(cat "$d/air.err")" >&2; exit 1; }
+		: >"$d/ff.ts"
+		: >"$d/ff.times"
+		while IFS="$(printf '\t')" read -r uri in_ms dur_ms; do
+			ss=$(awk -v x="$in_ms" 'BEGIN { printf "%.3f", x / 1000 }')
+			t=$(awk -v x="$dur_ms" 'BEGIN { printf "%.3f", x / 1000 }')
+			if [ "$uri" = - ]; then
+				set -- -f lavfi -i "color=c=black:size=${w}x$h:rate=30000/1001" \
+				    -f lavfi -i "anullsrc=r=48000:cl=stereo" -t "$t"
+			else
+				set -- -ss "$ss" -t "$t" -i "$uri" -map 0:v -map 0:a
+			fi
+			# shellcheck disable=SC2086
+			/usr/bin/time -f '%U %S' -a -o "$d/ff.times" \
+			    ffmpeg -nostdin -hide_banner -loglevel error "$@" -vf "$vf" \
+			    -af aresample=48000 $enc - </dev/null >>"$d/ff.ts"
+		done <"$d/items.tsv"
+		# run: rv-air CPU s, ffmpeg CPU s, rv-air RSS kB
+		awk -v rss="$(awk '{ print $3 }' "$d/air.time")" \
+		    -v a="$(awk '{ printf "%.2f", $1 + $2 }' "$d/air.time")" \
+		    '{ u += $1; s += $2 } END { printf "%s %.2f %s\n", a, u + s, rss }' \
+		    "$d/ff.times" >>"$d/runs"
+		r=$((r + 1))
+	done
+	ac=$(awk '{ print $1 }' "$d/runs" | median)
+	fc=$(awk '{ print $2 }' "$d/runs" | median)
+	printf '%-6s %14s %14s %8s %7s MB   (%s items; median ratio of the runs)\n' \
 	    "${h}p" "$(per_hour "$ac")" "$(per_hour "$fc")" \
-	    "$(awk -v a="$ac" -v f="$fc" 'BEGIN { printf "%.2f", a / f }')" \
-	    "$(awk '{ printf "%.1f", $3 / 1024 }' "$d/air.time")" \
-	    "$(wc -l <"$d/items.tsv" | tr -d ' ')" "$ac" "$fc"
+	    "$(awk '{ printf "%.4f\n", $1 / $2 }' "$d/runs" | median | awk '{ printf "%.2f", $1 }')" \
+	    "$(awk '{ print $3 }' "$d/runs" | median | awk '{ printf "%.1f", $1 / 1024 }')" \
+	    "$(wc -l <"$d/items.tsv" | tr -d ' ')"
+	awk '{ printf "        run %d: rv-air %.2f s, ffmpeg %.2f s, ratio %.2f, RSS %.1f MB\n",
+	    NR, $1, $2, $1 / $2, $3 / 1024 }' "$d/runs"
 	for f in air ff; do
 		printf '        %s: %s bytes, %s video frames\n' "$f" "$(wc -c <"$d/$f.ts" | tr -d ' ')" \
 		    "$(ffprobe -v error -select_streams v -count_packets -show_entries \
