@@ -24,11 +24,14 @@ passed=0
 failed=0
 failures=""
 
+# log_of NAME: the log file of test NAME.
+log_of() { echo "$logs/$(echo "$1" | tr '/ ' '__').log"; }
+
 # run NAME COMMAND...: run one test program, count its TAP lines.
 run() {
 	name=$1
 	shift
-	log="$logs/$(echo "$name" | tr '/ ' '__').log"
+	log=$(log_of "$name")
 	start=$(date +%s)
 	"$@" >"$log" 2>&1 </dev/null
 	tally $? $(( $(date +%s) - start ))
@@ -38,10 +41,10 @@ run() {
 # a test that mostly waits on the wall clock (a browser playing a channel
 # in real time) and can run beside the others; `joined` counts it.
 beside() {
-	_log="$logs/$(echo "$1" | tr '/ ' '__').log"
 	beside_name=$1
 	shift
 	{
+		_log=$(log_of "$beside_name")
 		_start=$(date +%s)
 		"$@" >"$_log" 2>&1 </dev/null
 		echo "$? $(( $(date +%s) - _start ))" >"$_log.rc"
@@ -54,7 +57,7 @@ joined() {
 	[ -n "${beside_pid:-}" ] || return 0
 	wait "$beside_pid"
 	name=$beside_name
-	log="$logs/$(echo "$name" | tr '/ ' '__').log"
+	log=$(log_of "$name")
 	beside_pid=
 	# shellcheck disable=SC2046 # "STATUS SECONDS"
 	tally $(cat "$log.rc" 2>/dev/null || echo "1 0")
