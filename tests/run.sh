@@ -27,14 +27,23 @@ failures=""
 # log_of NAME: the log file of test NAME.
 log_of() { echo "$logs/$(echo "$1" | tr '/ ' '__').log"; }
 
+# timed LOG COMMAND...: run one test program, its output in LOG; print
+# its exit status and the seconds it took.
+timed() {
+	_log=$1
+	shift
+	_start=$(date +%s)
+	"$@" >"$_log" 2>&1 </dev/null
+	echo "$? $(( $(date +%s) - _start ))"
+}
+
 # run NAME COMMAND...: run one test program, count its TAP lines.
 run() {
 	name=$1
 	shift
 	log=$(log_of "$name")
-	start=$(date +%s)
-	"$@" >"$log" 2>&1 </dev/null
-	tally $? $(( $(date +%s) - start ))
+	# shellcheck disable=SC2046 # "STATUS SECONDS"
+	tally $(timed "$log" "$@")
 }
 
 # beside NAME COMMAND...: start one test program in the background, for
@@ -43,12 +52,7 @@ run() {
 beside() {
 	beside_name=$1
 	shift
-	{
-		_log=$(log_of "$beside_name")
-		_start=$(date +%s)
-		"$@" >"$_log" 2>&1 </dev/null
-		echo "$? $(( $(date +%s) - _start ))" >"$_log.rc"
-	} &
+	timed "$(log_of "$beside_name")" "$@" >"$(log_of "$beside_name").rc" &
 	beside_pid=$!
 }
 
