@@ -50,7 +50,11 @@ rv-horizon --now "$start" extend >/dev/null
 per_hour() { awk -v c="$1" -v m="$minutes" 'BEGIN { printf "%.1f", c * 60 / m }'; }
 
 runs=${BENCH_RUNS:-3}
-median() { sort -n | awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# median COLUMN FILE: the median of one column of the runs file.
+median() {
+	awk -v c="$1" '{ print $c }' "$2" | sort -n |
+	    awk '{ v[NR] = $1 } END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 echo "output per size: $minutes min at 30000/1001 (figures scaled to an hour);"
 echo "rv-air and ffmpeg alternately, $runs runs each, on the same plans: the medians, then every run"
 printf '%-6s %14s %14s %8s %10s\n' size "rv-air cpu-s/h" "ffmpeg cpu-s/h" ratio "rv-air RSS"
@@ -91,22 +95,22 @@ for h in ${BENCH_SIZES-720 1080}; do
 			    ffmpeg -nostdin -hide_banner -loglevel error "$@" -vf "$vf" \
 			    -af aresample=48000 $enc - </dev/null >>"$d/ff.ts"
 		done <"$d/items.tsv"
-		# run: rv-air CPU s, ffmpeg CPU s, rv-air RSS kB
+		# run: rv-air CPU s, ffmpeg CPU s, rv-air RSS kB, ratio
 		awk -v rss="$(awk '{ print $3 }' "$d/air.time")" \
 		    -v a="$(awk '{ printf "%.2f", $1 + $2 }' "$d/air.time")" \
-		    '{ u += $1; s += $2 } END { printf "%s %.2f %s\n", a, u + s, rss }' \
+		    '{ u += $1; s += $2 } END { printf "%s %.2f %s %.4f\n", a, u + s, rss, a / (u + s) }' \
 		    "$d/ff.times" >>"$d/runs"
 		r=$((r + 1))
 	done
-	ac=$(awk '{ print $1 }' "$d/runs" | median)
-	fc=$(awk '{ print $2 }' "$d/runs" | median)
+	ac=$(median 1 "$d/runs")
+	fc=$(median 2 "$d/runs")
 	printf '%-6s %14s %14s %8s %7s MB   (%s items; median ratio of the runs)\n' \
 	    "${h}p" "$(per_hour "$ac")" "$(per_hour "$fc")" \
-	    "$(awk '{ printf "%.4f\n", $1 / $2 }' "$d/runs" | median | awk '{ printf "%.2f", $1 }')" \
-	    "$(awk '{ print $3 }' "$d/runs" | median | awk '{ printf "%.1f", $1 / 1024 }')" \
+	    "$(median 4 "$d/runs" | awk '{ printf "%.2f", $1 }')" \
+	    "$(median 3 "$d/runs" | awk '{ printf "%.1f", $1 / 1024 }')" \
 	    "$(wc -l <"$d/items.tsv" | tr -d ' ')"
 	awk '{ printf "        run %d: rv-air %.2f s, ffmpeg %.2f s, ratio %.2f, RSS %.1f MB\n",
-	    NR, $1, $2, $1 / $2, $3 / 1024 }' "$d/runs"
+	    NR, $1, $2, $4, $3 / 1024 }' "$d/runs"
 	for f in air ff; do
 		printf '        %s: %s bytes, %s video frames\n' "$f" "$(wc -c <"$d/$f.ts" | tr -d ' ')" \
 		    "$(ffprobe -v error -select_streams v -count_packets -show_entries \
